@@ -1,0 +1,587 @@
+"""Load and validate the content tables in data/.
+
+Every sentence a clinician might want to edit lives in a CSV file, one fact a row. The loader is
+deliberately loud: any fault raises :class:`ContentError` naming the file, the 1-based line, the
+column and what was expected, and nothing is returned until every table and every cross-reference
+checks out (never a partial load).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+#: Environment variable that points the loader at a clinician's own copy of data/.
+CONTENT_DIR_ENV = "BACKCARE_CONTENT_DIR"
+
+ARTICLE_STAGES = ("acute", "subacute_chronic")
+EPISODES = ("first", "recurrent")
+TIERS = ("clear", "routine", "urgent", "emergency")
+CERTAINTY = ("high", "moderate", "low", "very_low", "not_graded")
+STANCES = (
+    "recommends",
+    "supports",
+    "option",
+    "small_effect",
+    "insufficient",
+    "no_recommendation",
+    "convention",
+    "against",
+)
+VERDICTS = ("agrees", "goes_beyond", "conflicts")
+CAUTION_EFFECTS = ("check_first", "avoid")
+MEDICINES = ("nsaid", "muscle_relaxant")
+
+
+class ContentError(ValueError):
+    """A content file is missing or malformed; the message names file, line and column."""
+
+    def __init__(self, file: Path | str, line: int, column: int | str, problem: str) -> None:
+        self.file = str(file)
+        self.line = line
+        self.column = column
+        self.problem = problem
+        super().__init__(f"{self.file}, line {line}, column {column}: {problem}")
+
+
+def default_content_dir() -> Path:
+    """The data/ folder: ``$BACKCARE_CONTENT_DIR`` if set, else the copy shipped with the package.
+
+    The package finds its data from its own location, never from the working directory (Voilà runs
+    a notebook in the notebook's folder). In a checkout it is the repository's data/; in a wheel
+    the same folder is shipped as ``backcare_nb/data``.
+    """
+    override = os.environ.get(CONTENT_DIR_ENV)
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    return packaged if packaged.is_dir() else here.parent / "data"
+
+
+# --- column kinds -------------------------------------------------------------------------------
+# A parser takes the cell text and returns the value, or raises _CellError with what was expected.
+
+
+class _CellError(Exception):
+    pass
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise _CellError("expected some text, found an empty cell")
+    return value.strip()
+
+
+def _optional_text(value: str) -> str:
+    return value.strip()
+
+
+def _identifier(value: str) -> str:
+    value = value.strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", value):
+        raise _CellError(f"expected an id of letters, digits, '_' or '-', found {value!r}")
+    return value
+
+
+def _whole(low: int, high: int, optional: bool = False) -> Callable[[str], int | None]:
+    def parse(value: str) -> int | None:
+        value = value.strip()
+        if not value and optional:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            raise _CellError(f"expected a whole number from {low} to {high}, found {value!r}") from None
+        if not low <= number <= high:
+            raise _CellError(f"expected a whole number from {low} to {high}, found {number}")
+        return number
+
+    return parse
+
+
+def _decimal(value: str) -> float | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise _CellError(f"expected a number, found {value!r}") from None
+    if number < 0:
+        raise _CellError(f"expected a number of 0 or more, found {number}")
+    return number
+
+
+def _choice(options: Iterable[str]) -> Callable[[str], str]:
+    allowed = tuple(options)
+
+    def parse(value: str) -> str:
+        value = value.strip()
+        if value not in allowed:
+            raise _CellError(f"expected one of {', '.join(allowed)}, found {value!r}")
+        return value
+
+    return parse
+
+
+def _choices(options: Iterable[str], optional: bool = False) -> Callable[[str], tuple[str, ...]]:
+    allowed = tuple(options)
+
+    def parse(value: str) -> tuple[str, ...]:
+        items = _split(value, ";")
+        if not items and not optional:
+            raise _CellError(f"expected one or more of {', '.join(allowed)} separated by ';'")
+        wrong = [item for item in items if item not in allowed]
+        if wrong:
+            raise _CellError(f"expected values from {', '.join(allowed)}, found {wrong[0]!r}")
+        return items
+
+    return parse
+
+
+def _split(value: str, separator: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(separator) if part.strip())
+
+
+def _id_list(value: str) -> tuple[str, ...]:
+    return tuple(_identifier(part) for part in _split(value, ";"))
+
+
+def _points(value: str) -> tuple[str, ...]:
+    points = _split(value, "|")
+    if not 1 <= len(points) <= 6:
+        raise _CellError("expected 1 to 6 learning points separated by '|'")
+    return points
+
+
+def _expected_items(value: str) -> tuple[str, ...]:
+    items = _split(value, ";")
+    for item in items:
+        item_id, _, status = item.partition(":")
+        _identifier(item_id)
+        if status and status not in ("advised", "check_first", "avoid"):
+            raise _CellError(f"expected ':advised', ':check_first' or ':avoid', found {item!r}")
+    return items
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    parse: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    columns: tuple[_Column, ...]
+    key: tuple[str, ...]  # columns whose values together must be unique
+    ranges: tuple[tuple[str, str], ...] = ()  # (min column, max column) pairs: min <= max
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+
+def _cols(**parsers: Callable[[str], Any]) -> tuple[_Column, ...]:
+    return tuple(_Column(name, parse) for name, parse in parsers.items())
+
+
+_day = _whole(0, 365)
+_optional_count = _whole(0, 100, optional=True)
+
+TABLES: tuple[_Table, ...] = (
+    _Table(
+        "references",
+        _cols(id=_identifier, citation=_text, year=_whole(1900, 2100, optional=True)),
+        key=("id",),
+    ),
+    _Table(
+        "categories",
+        _cols(id=_identifier, label=_text, order=_whole(1, 99)),
+        key=("id",),
+    ),
+    _Table(
+        "stages",
+        _cols(
+            id=_identifier,
+            scheme=_choice(("article", "guideline")),
+            label=_text,
+            day_min=_day,
+            day_max=_day,
+            summary=_text,
+        ),
+        key=("id",),
+        ranges=(("day_min", "day_max"),),
+    ),
+    _Table(
+        "interventions",
+        _cols(
+            id=_identifier,
+            category=_identifier,
+            title=_text,
+            stages=_choices(ARTICLE_STAGES),
+            episodes=_choices(EPISODES),
+            medicine=_choice(("", *MEDICINES)),
+            minutes=_optional_count,
+            sets_min=_optional_count,
+            sets_max=_optional_count,
+            reps_min=_optional_count,
+            reps_max=_optional_count,
+            per_week_min=_whole(0, 7, optional=True),
+            per_week_max=_whole(0, 7, optional=True),
+            dose_note=_optional_text,
+            timing=_text,
+            rationale=_text,
+            source_id=_identifier,
+        ),
+        key=("id",),
+        ranges=(("sets_min", "sets_max"), ("reps_min", "reps_max"), ("per_week_min", "per_week_max")),
+    ),
+    _Table(
+        "exercises",
+        _cols(
+            intervention_id=_identifier,
+            phase=_choice(("mobility", "strengthening")),
+            how_to=_text,
+        ),
+        key=("intervention_id",),
+    ),
+    _Table(
+        "evidence",
+        _cols(
+            intervention_id=_identifier,
+            source_id=_identifier,
+            stance=_choice(STANCES),
+            verdict=_choice(VERDICTS),
+            certainty=_choice(CERTAINTY),
+            finding=_text,
+            outcome=_optional_text,
+            effect=_decimal,
+            mid=_decimal,
+        ),
+        key=("intervention_id", "source_id", "outcome"),
+    ),
+    _Table(
+        "gate_actions",
+        _cols(tier=_choice(TIERS), rank=_whole(0, 9), title=_text, action=_text),
+        key=("tier",),
+    ),
+    _Table(
+        "red_flags",
+        _cols(
+            id=_identifier,
+            group=_text,
+            label=_text,
+            tier=_choice(TIERS[1:]),
+            source_id=_identifier,
+        ),
+        key=("id",),
+    ),
+    _Table(
+        "cautions",
+        _cols(
+            id=_identifier,
+            label=_text,
+            medicine=_choice(MEDICINES),
+            effect=_choice(CAUTION_EFFECTS),
+            reason=_text,
+            source_id=_identifier,
+        ),
+        key=("id", "medicine"),
+    ),
+    _Table(
+        "takeaways",
+        _cols(id=_identifier, stages=_choices(ARTICLE_STAGES), episodes=_choices(EPISODES), text=_text),
+        key=("id",),
+    ),
+    _Table(
+        "related_topics",
+        _cols(id=_identifier, title=_text, why=_text),
+        key=("id",),
+    ),
+    _Table(
+        "cases",
+        _cols(
+            id=_identifier,
+            title=_text,
+            days=_day,
+            episode=_choice(EPISODES),
+            pain=_whole(0, 10),
+            red_flags=_id_list,
+            cautions=_id_list,
+            scenario=_text,
+            learning_points=_points,
+            expected_stage=_choice(ARTICLE_STAGES),
+            expected_gate=_choice(TIERS),
+            expected_items=_expected_items,
+        ),
+        key=("id",),
+    ),
+)
+
+# (table, column) -> (table, column) that its values must be found in.
+_REFERENCES: tuple[tuple[str, str, str, str], ...] = (
+    ("interventions", "category", "categories", "id"),
+    ("interventions", "source_id", "references", "id"),
+    ("exercises", "intervention_id", "interventions", "id"),
+    ("evidence", "intervention_id", "interventions", "id"),
+    ("evidence", "source_id", "references", "id"),
+    ("red_flags", "source_id", "references", "id"),
+    ("cautions", "source_id", "references", "id"),
+    ("cases", "red_flags", "red_flags", "id"),
+    ("cases", "cautions", "cautions", "id"),
+    ("cases", "expected_items", "interventions", "id"),
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Content:
+    """All content tables as DataFrames, validated, plus where they were read from.
+
+    Each table keeps a ``_line`` column with the row's 1-based line in its file, so later checks can
+    point a clinician at the right place. Content is read-only by convention: build a new one with
+    :func:`load_content` after editing the files.
+    """
+
+    directory: Path
+    references: pd.DataFrame
+    categories: pd.DataFrame
+    stages: pd.DataFrame
+    interventions: pd.DataFrame
+    exercises: pd.DataFrame
+    evidence: pd.DataFrame
+    gate_actions: pd.DataFrame
+    red_flags: pd.DataFrame
+    cautions: pd.DataFrame
+    takeaways: pd.DataFrame
+    related_topics: pd.DataFrame
+    cases: pd.DataFrame
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table by its file name without ``.csv`` (``"interventions"``), without ``_line``."""
+        return getattr(self, name).drop(columns="_line")
+
+    @cached_property
+    def records(self) -> dict[str, tuple[dict[str, Any], ...]]:
+        """Every table as a tuple of plain dicts: the plan engine reads these, not DataFrames,
+        because row access on DataFrames would cost more than the whole plan."""
+        def plain(frame: pd.DataFrame) -> tuple[dict[str, Any], ...]:
+            # object dtype keeps whole numbers as int; missing values become None, not NaN or NA.
+            frame = frame.astype(object)
+            return tuple(frame.where(frame.notna(), None).to_dict("records"))
+
+        return {table.name: plain(getattr(self, table.name)) for table in TABLES}
+
+    @property
+    def red_flag_ids(self) -> tuple[str, ...]:
+        return tuple(self.red_flags["id"])
+
+    @property
+    def caution_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.cautions["id"]))
+
+    @property
+    def case_ids(self) -> tuple[str, ...]:
+        return tuple(self.cases["id"])
+
+
+def load_content(directory: str | Path | None = None) -> Content:
+    """Read and validate every table in ``directory`` (default: :func:`default_content_dir`).
+
+    Parameters
+    ----------
+    directory
+        A folder holding the CSV files named in :data:`TABLES`.
+
+    Returns
+    -------
+    Content
+        Every table as a DataFrame with typed columns.
+
+    Raises
+    ------
+    ContentError
+        On the first fault found: a missing file or column, a malformed row, a value of the wrong
+        kind or range, a duplicate id, a min above its max, or a reference that does not resolve.
+    """
+    folder = Path(directory) if directory is not None else default_content_dir()
+    if not folder.is_dir():
+        raise ContentError(folder, 0, "-", "content folder not found")
+    frames = {table.name: _read_table(folder / table.file_name, table) for table in TABLES}
+    for source_table, source_column, target_table, target_column in _REFERENCES:
+        _check_references(folder, frames, source_table, source_column, target_table, target_column)
+    _check_consistency(folder, frames)
+    return Content(directory=folder, **frames)
+
+
+def _read_table(path: Path, table: _Table) -> pd.DataFrame:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(path, 0, "-", f"file not found (the {table.name} table is required)") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ContentError(path, line, column, "expected UTF-8 text") from None
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ContentError(path, 1, 1, "file is empty; expected a header row") from None
+    except csv.Error as error:
+        raise ContentError(path, 1, 1, f"malformed CSV ({error})") from None
+    header = [name.strip() for name in header]
+    expected = [column.name for column in table.columns]
+    for position, name in enumerate(header, start=1):
+        if name not in expected:
+            raise ContentError(path, 1, position, f"unknown column {name!r}; expected {', '.join(expected)}")
+    for name in expected:
+        if name not in header:
+            raise ContentError(path, 1, len(header) + 1, f"missing column {name!r}")
+
+    parsers = {column.name: column.parse for column in table.columns}
+    rows: list[dict[str, Any]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    line = 1
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise ContentError(path, start, 1, f"malformed CSV ({error})") from None
+        line = start
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines are allowed, for readability
+        if len(cells) != len(header):
+            raise ContentError(
+                path, line, min(len(cells), len(header)) + 1,
+                f"expected {len(header)} fields, found {len(cells)}",
+            )
+        row: dict[str, Any] = {"_line": line}
+        for position, (name, cell) in enumerate(zip(header, cells, strict=True), start=1):
+            try:
+                row[name] = parsers[name](cell)
+            except _CellError as error:
+                raise ContentError(path, line, f"{position} ({name})", str(error)) from None
+        for low, high in table.ranges:
+            if row[low] is not None and row[high] is not None and row[low] > row[high]:
+                position = header.index(low) + 1
+                raise ContentError(
+                    path, line, f"{position} ({low})",
+                    f"expected {low} <= {high}, found {row[low]} > {row[high]}",
+                )
+        key = tuple(row[name] for name in table.key)
+        if key in seen:
+            position = header.index(table.key[0]) + 1
+            raise ContentError(
+                path, line, f"{position} ({table.key[0]})",
+                f"duplicate {'/'.join(table.key)} {'/'.join(map(str, key))!r} (first on line {seen[key]})",
+            )
+        seen[key] = line
+        rows.append(row)
+    if not rows:
+        raise ContentError(path, 2, 1, "expected at least one row")
+    frame = pd.DataFrame(rows, columns=["_line", *expected], dtype=object)
+    # Whole-number columns with blanks would turn into floats; keep them as nullable integers.
+    for name in expected:
+        values = [value for value in frame[name] if value is not None]
+        if values and all(isinstance(value, int) for value in values):
+            frame[name] = frame[name].astype("Int64")
+        elif values and all(isinstance(value, float) for value in values):
+            frame[name] = frame[name].astype("Float64")
+        elif all(isinstance(value, str) for value in values):
+            frame[name] = frame[name].astype(str)
+    frame["_line"] = frame["_line"].astype(int)
+    return frame
+
+
+def _location(folder: Path, frames: dict[str, pd.DataFrame], table: str, column: str, line: int) -> tuple[Path, int, str]:
+    header = [name for name in frames[table].columns if name != "_line"]
+    return folder / f"{table}.csv", line, f"{header.index(column) + 1} ({column})"
+
+
+def _check_references(
+    folder: Path,
+    frames: dict[str, pd.DataFrame],
+    source_table: str,
+    source_column: str,
+    target_table: str,
+    target_column: str,
+) -> None:
+    known = set(frames[target_table][target_column])
+    for line, value in zip(frames[source_table]["_line"], frames[source_table][source_column], strict=True):
+        values = value if isinstance(value, tuple) else (value,)
+        for item in values:
+            item_id = item.partition(":")[0] if source_column == "expected_items" else item
+            if item_id not in known:
+                raise ContentError(
+                    *_location(folder, frames, source_table, source_column, line),
+                    f"{item_id!r} is not an {target_column} in {target_table}.csv",
+                )
+
+
+def _check_consistency(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
+    """Checks that span rows: labels agree, medicine items name a medicine, gate tiers complete."""
+    cautions = frames["cautions"]
+    first_label: dict[str, str] = {}
+    for line, caution_id, label in zip(cautions["_line"], cautions["id"], cautions["label"], strict=True):
+        if first_label.setdefault(caution_id, label) != label:
+            raise ContentError(
+                *_location(folder, frames, "cautions", "label", line),
+                f"caution {caution_id!r} has two labels; expected the same label on each of its rows",
+            )
+    interventions = frames["interventions"]
+    for line, category, medicine in zip(
+        interventions["_line"], interventions["category"], interventions["medicine"], strict=True
+    ):
+        if (category == "medicines") != bool(medicine):
+            raise ContentError(
+                *_location(folder, frames, "interventions", "medicine", line),
+                "expected a medicine (nsaid or muscle_relaxant) exactly on rows of category medicines",
+            )
+    tiers = set(frames["gate_actions"]["tier"])
+    missing = [tier for tier in TIERS if tier not in tiers]
+    if missing:
+        last = int(frames["gate_actions"]["_line"].max()) + 1
+        raise ContentError(folder / "gate_actions.csv", last, "1 (tier)", f"missing tier {missing[0]!r}")
+    stages = frames["stages"]
+    for stage_id in ARTICLE_STAGES:
+        if stage_id not in set(stages["id"]):
+            last = int(stages["_line"].max()) + 1
+            raise ContentError(folder / "stages.csv", last, "1 (id)", f"missing article stage {stage_id!r}")
+    for scheme in ("article", "guideline"):
+        _check_day_coverage(folder, stages[stages["scheme"] == scheme], scheme)
+
+
+def _check_day_coverage(folder: Path, stages: pd.DataFrame, scheme: str) -> None:
+    """Each scheme's stages must cover days 0-365 without gaps or overlaps, so every day has a label."""
+    expected_start = 0
+    for line, day_min, day_max in sorted(
+        zip(stages["_line"], stages["day_min"], stages["day_max"], strict=True), key=lambda row: row[1]
+    ):
+        if day_min != expected_start:
+            raise ContentError(
+                folder / "stages.csv", int(line), "4 (day_min)",
+                f"expected the {scheme} stages to continue at day {expected_start}, found {day_min}",
+            )
+        expected_start = int(day_max) + 1
+    if expected_start != 366:
+        raise ContentError(
+            folder / "stages.csv", int(stages["_line"].max()), "5 (day_max)",
+            f"expected the {scheme} stages to reach day 365, found {expected_start - 1}",
+        )
