@@ -64,7 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: content error: {error}", file=sys.stderr)
         return 1
 
-    for option, given, known in (("--flag", args.flag, content.red_flag_ids), ("--caution", args.caution, content.caution_ids)):
+    for option, given, known in (
+        ("--flag", args.flag, content.red_flag_ids),
+        ("--caution", args.caution, content.caution_ids),
+    ):
         unknown = [value for value in given if value not in known]
         if unknown:
             parser.error(f"unknown {option} {unknown[0]!r}; choose from {', '.join(known)}")

@@ -375,6 +375,7 @@ class Content:
     def records(self) -> dict[str, tuple[dict[str, Any], ...]]:
         """Every table as a tuple of plain dicts: the plan engine reads these, not DataFrames,
         because row access on DataFrames would cost more than the whole plan."""
+
         def plain(frame: pd.DataFrame) -> tuple[dict[str, Any], ...]:
             # object dtype keeps whole numbers as int; missing values become None, not NaN or NA.
             frame = frame.astype(object)
@@ -469,7 +470,9 @@ def _read_table(path: Path, table: _Table) -> pd.DataFrame:
             continue  # blank lines are allowed, for readability
         if len(cells) != len(header):
             raise ContentError(
-                path, line, min(len(cells), len(header)) + 1,
+                path,
+                line,
+                min(len(cells), len(header)) + 1,
                 f"expected {len(header)} fields, found {len(cells)}",
             )
         row: dict[str, Any] = {"_line": line}
@@ -482,14 +485,18 @@ def _read_table(path: Path, table: _Table) -> pd.DataFrame:
             if row[low] is not None and row[high] is not None and row[low] > row[high]:
                 position = header.index(low) + 1
                 raise ContentError(
-                    path, line, f"{position} ({low})",
+                    path,
+                    line,
+                    f"{position} ({low})",
                     f"expected {low} <= {high}, found {row[low]} > {row[high]}",
                 )
         key = tuple(row[name] for name in table.key)
         if key in seen:
             position = header.index(table.key[0]) + 1
             raise ContentError(
-                path, line, f"{position} ({table.key[0]})",
+                path,
+                line,
+                f"{position} ({table.key[0]})",
                 f"duplicate {'/'.join(table.key)} {'/'.join(map(str, key))!r} (first on line {seen[key]})",
             )
         seen[key] = line
@@ -510,7 +517,9 @@ def _read_table(path: Path, table: _Table) -> pd.DataFrame:
     return frame
 
 
-def _location(folder: Path, frames: dict[str, pd.DataFrame], table: str, column: str, line: int) -> tuple[Path, int, str]:
+def _location(
+    folder: Path, frames: dict[str, pd.DataFrame], table: str, column: str, line: int
+) -> tuple[Path, int, str]:
     header = [name for name in frames[table].columns if name != "_line"]
     return folder / f"{table}.csv", line, f"{header.index(column) + 1} ({column})"
 
@@ -576,12 +585,16 @@ def _check_day_coverage(folder: Path, stages: pd.DataFrame, scheme: str) -> None
     ):
         if day_min != expected_start:
             raise ContentError(
-                folder / "stages.csv", int(line), "4 (day_min)",
+                folder / "stages.csv",
+                int(line),
+                "4 (day_min)",
                 f"expected the {scheme} stages to continue at day {expected_start}, found {day_min}",
             )
         expected_start = int(day_max) + 1
     if expected_start != 366:
         raise ContentError(
-            folder / "stages.csv", int(stages["_line"].max()), "5 (day_max)",
+            folder / "stages.csv",
+            int(stages["_line"].max()),
+            "5 (day_max)",
             f"expected the {scheme} stages to reach day 365, found {expected_start - 1}",
         )

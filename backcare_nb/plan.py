@@ -356,9 +356,7 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
     takeaways = ()
     if not gate.holds_self_care:
         takeaways = tuple(
-            row["text"]
-            for row in index.takeaways
-            if stage.id in row["stages"] and scenario.episode in row["episodes"]
+            row["text"] for row in index.takeaways if stage.id in row["stages"] and scenario.episode in row["episodes"]
         )
 
     warnings = []
@@ -398,6 +396,7 @@ def compare_plans(before: Plan, after: Plan) -> pd.DataFrame:
     Returns a DataFrame with columns ``category``, ``item``, ``change`` ("added", "removed",
     "changed" or "same"), ``before`` and ``after`` (the dose and status text on each side).
     """
+
     def describe(item: PlanItem) -> str:
         return f"{item.status_text}: {item.dose}" if item.status_text else item.dose
 

@@ -9,8 +9,7 @@ from typing import Any
 from backcare_nb.plan import Plan
 
 DISCLAIMER = (
-    "Teaching material for clinicians, not medical advice. It does not replace an assessment "
-    "by a qualified clinician."
+    "Teaching material for clinicians, not medical advice. It does not replace an assessment by a qualified clinician."
 )
 EPISODE_LABELS = {"first": "First episode", "recurrent": "Recurrent"}
 
@@ -120,7 +119,8 @@ def plan_to_markdown(plan: Plan) -> str:
             for evidence in item.evidence:
                 verdict = evidence.verdict.replace("_", " ")
                 certainty = evidence.certainty.replace("_", " ")
-                out.append(f"- Evidence, {item.title}: {evidence.finding} ({evidence.source_id}; {verdict}; certainty {certainty})")
+                source = f"{evidence.source_id}; {verdict}; certainty {certainty}"
+                out.append(f"- Evidence, {item.title}: {evidence.finding} ({source})")
         out.append("")
     if plan.takeaways:
         out += ["## Key takeaways", "", *[f"- {text}" for text in plan.takeaways], ""]
