@@ -50,7 +50,9 @@ class ContentError(ValueError):
         self.line = line
         self.column = column
         self.problem = problem
-        super().__init__(f"{self.file}, line {line}, column {column}: {problem}")
+        # Line 0 means the fault is not inside the file (a missing file or folder): no line to name.
+        where = f"{self.file}, line {line}, column {column}" if line else self.file
+        super().__init__(f"{where}: {problem}")
 
 
 def default_content_dir() -> Path:
@@ -504,6 +506,8 @@ def _read_table(path: Path, table: _Table) -> pd.DataFrame:
     if not rows:
         raise ContentError(path, 2, 1, "expected at least one row")
     frame = pd.DataFrame(rows, columns=["_line", *expected], dtype=object)
+    # Columns may come in any order: remember the file's, so later checks name the right position.
+    frame.attrs["header"] = header
     # Whole-number columns with blanks would turn into floats; keep them as nullable integers.
     for name in expected:
         values = [value for value in frame[name] if value is not None]
@@ -520,7 +524,7 @@ def _read_table(path: Path, table: _Table) -> pd.DataFrame:
 def _location(
     folder: Path, frames: dict[str, pd.DataFrame], table: str, column: str, line: int
 ) -> tuple[Path, int, str]:
-    header = [name for name in frames[table].columns if name != "_line"]
+    header = frames[table].attrs["header"]
     return folder / f"{table}.csv", line, f"{header.index(column) + 1} ({column})"
 
 
@@ -567,17 +571,17 @@ def _check_consistency(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
     missing = [tier for tier in TIERS if tier not in tiers]
     if missing:
         last = int(frames["gate_actions"]["_line"].max()) + 1
-        raise ContentError(folder / "gate_actions.csv", last, "1 (tier)", f"missing tier {missing[0]!r}")
+        raise ContentError(*_location(folder, frames, "gate_actions", "tier", last), f"missing tier {missing[0]!r}")
     stages = frames["stages"]
     for stage_id in ARTICLE_STAGES:
         if stage_id not in set(stages["id"]):
             last = int(stages["_line"].max()) + 1
-            raise ContentError(folder / "stages.csv", last, "1 (id)", f"missing article stage {stage_id!r}")
+            raise ContentError(*_location(folder, frames, "stages", "id", last), f"missing article stage {stage_id!r}")
     for scheme in ("article", "guideline"):
-        _check_day_coverage(folder, stages[stages["scheme"] == scheme], scheme)
+        _check_day_coverage(folder, frames, stages[stages["scheme"] == scheme], scheme)
 
 
-def _check_day_coverage(folder: Path, stages: pd.DataFrame, scheme: str) -> None:
+def _check_day_coverage(folder: Path, frames: dict[str, pd.DataFrame], stages: pd.DataFrame, scheme: str) -> None:
     """Each scheme's stages must cover days 0-365 without gaps or overlaps, so every day has a label."""
     expected_start = 0
     for line, day_min, day_max in sorted(
@@ -585,16 +589,12 @@ def _check_day_coverage(folder: Path, stages: pd.DataFrame, scheme: str) -> None
     ):
         if day_min != expected_start:
             raise ContentError(
-                folder / "stages.csv",
-                int(line),
-                "4 (day_min)",
+                *_location(folder, frames, "stages", "day_min", int(line)),
                 f"expected the {scheme} stages to continue at day {expected_start}, found {day_min}",
             )
         expected_start = int(day_max) + 1
     if expected_start != 366:
         raise ContentError(
-            folder / "stages.csv",
-            int(stages["_line"].max()),
-            "5 (day_max)",
+            *_location(folder, frames, "stages", "day_max", int(stages["_line"].max())),
             f"expected the {scheme} stages to reach day 365, found {expected_start - 1}",
         )

@@ -398,7 +398,10 @@ def compare_plans(before: Plan, after: Plan) -> pd.DataFrame:
     """
 
     def describe(item: PlanItem) -> str:
-        return f"{item.status_text}: {item.dose}" if item.status_text else item.dose
+        # A caution's dose already opens with the status words; do not say them twice.
+        if not item.status_text or item.dose.startswith(item.status_text):
+            return item.dose
+        return f"{item.status_text}: {item.dose}"
 
     old = {item.id: item for item in before.items}
     new = {item.id: item for item in after.items}

@@ -1,0 +1,1 @@
+"""Measurements of backcare_nb: plan throughput and the whole dashboard against a minimal Voila baseline."""
