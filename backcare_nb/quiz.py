@@ -1,0 +1,478 @@
+"""Self-check quiz on the teaching cases: questions built from the content and the plan engine.
+
+Pure logic, no widgets: :func:`build_quiz` turns a case from data/cases.csv into three questions
+whose right answers come from :func:`backcare_nb.build_plan`, so the quiz can never drift from the
+engine. :func:`grade` marks a learner's answers with an explanation and the sources;
+:class:`Session` keeps the score over a teaching session.
+
+The :class:`Quiz` object holds the right answers. A user interface shows only
+:attr:`Question.prompt` and the option labels until the learner submits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from backcare_nb.content import Content
+from backcare_nb.plan import AVOID, CHECK_FIRST, Plan, build_plan
+from backcare_nb.scenario import Scenario, scenario_from_case
+
+SINGLE, MULTIPLE = "single", "multiple"
+STAGE, GATE, ITEMS = "stage", "gate", "items"
+
+#: What the learner chooses for the red flags: an action, in words a clinician would use.
+GATE_ANSWERS = {
+    "clear": "Carry on with the self-care plan",
+    "routine": "Self-care plan plus a routine referral",
+    "urgent": "Urgent same-day assessment",
+    "emergency": "Emergency department now",
+}
+#: The option for "no self-care item belongs in the plan yet" (an urgent or emergency gate).
+NONE_OF_THESE = "none"
+NONE_OF_THESE_LABEL = "None of these for now: the self-care plan waits"
+BED_REST = "bed_rest"
+MAX_RIGHT_ITEMS = 5  # keep the checklist short enough to read on a projector
+MAX_OTHER_ITEMS = 3  # items from other stages or episodes, besides bed rest
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice in a question: a stable key and the label the learner reads."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question with its right answer and explanations (kept out of any page until submitted).
+
+    Attributes
+    ----------
+    id
+        ``"stage"``, ``"gate"`` or ``"items"``.
+    prompt
+        The question as the learner reads it.
+    kind
+        ``"single"`` (one option) or ``"multiple"`` (tick every one that applies).
+    options
+        The choices, in the order shown.
+    answer
+        Keys of the right options (exactly one for a single-choice question).
+    explanation
+        Why the answer is right, shown after submitting.
+    option_notes
+        Per option key, a line on why it is or is not right (the checklist's per-item rationale).
+    sources
+        Ids from data/references.csv that back the explanation.
+    """
+
+    id: str
+    prompt: str
+    kind: str
+    options: tuple[Option, ...]
+    answer: frozenset[str]
+    explanation: str
+    option_notes: Mapping[str, str] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+    def label(self, key: str) -> str:
+        """The label of the option with this key; ``KeyError`` if there is none."""
+        for option in self.options:
+            if option.key == key:
+                return option.label
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """The questions for one teaching case, and what the learner is told about the case."""
+
+    case_id: str
+    title: str
+    scenario_text: str
+    facts: tuple[str, ...]  # day, episode, pain, cautions: what the learner may read before answering
+    learning_points: tuple[str, ...]  # shown only after submitting (they give answers away)
+    questions: tuple[Question, ...]
+    citations: Mapping[str, str]  # source id -> citation, for every source the questions name
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id; ``KeyError`` if there is none."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """How one question was answered."""
+
+    question_id: str
+    prompt: str
+    correct: bool
+    chosen: tuple[str, ...]  # labels the learner chose
+    expected: tuple[str, ...]  # labels of the right options
+    explanation: str
+    option_feedback: tuple[tuple[str, bool, str], ...]  # (label, learner right on it, note)
+    sources: tuple[tuple[str, str], ...]  # (id, citation)
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    """The graded quiz for one case."""
+
+    case_id: str
+    results: tuple[QuestionResult, ...]
+    learning_points: tuple[str, ...]
+
+    @property
+    def right(self) -> int:
+        return sum(result.correct for result in self.results)
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+
+@dataclass
+class Session:
+    """The score over a teaching session: every submitted case adds its questions.
+
+    A case is locked once submitted, so a second submit counts only after :meth:`unlock` (which
+    the quiz app calls on "Next case" or when the case changes).
+    """
+
+    right: int = 0
+    total: int = 0
+    cases: int = 0
+    history: list[QuizResult] = field(default_factory=list)
+    locked: set[str] = field(default_factory=set)
+
+    def is_locked(self, case_id: str) -> bool:
+        return case_id in self.locked
+
+    def unlock(self, case_id: str) -> None:
+        self.locked.discard(case_id)
+
+    def submit(self, quiz: Quiz, answers: Mapping[str, Any]) -> QuizResult:
+        """Grade ``answers`` for ``quiz``, add them to the score and lock the case.
+
+        Raises ``RuntimeError`` when the case is already locked (submitted and not reopened).
+        """
+        if self.is_locked(quiz.case_id):
+            raise RuntimeError(f"case {quiz.case_id!r} has been submitted; choose Next case to try another")
+        result = grade(quiz, answers)
+        self.right += result.right
+        self.total += result.total
+        self.cases += 1
+        self.history.append(result)
+        self.locked.add(quiz.case_id)
+        return result
+
+    def summary(self) -> str:
+        """The score in words, e.g. "Score this session: 5 of 6 questions right over 2 cases"."""
+        if not self.total:
+            return "Score this session: no answers submitted yet"
+        cases = "case" if self.cases == 1 else "cases"
+        return f"Score this session: {self.right} of {self.total} questions right over {self.cases} {cases}"
+
+
+# --- building the questions -------------------------------------------------------------------------
+
+
+def _case_row(case_id: str, content: Content) -> dict[str, Any]:
+    for row in content.records["cases"]:
+        if row["id"] == case_id:
+            return row
+    raise KeyError(case_id)
+
+
+def neutral_title(row: Mapping[str, Any]) -> str:
+    """An intervention's title without a hint that gives the answer away.
+
+    Items in the "avoid" category carry a hint in brackets ("Bed rest (not advised)"); a checklist
+    that asks whether they belong must not, so the bracket is dropped for that category only.
+    """
+    title = str(row["title"])
+    if row["category"] == "avoid" and title.endswith(")") and " (" in title:
+        return title[: title.rindex(" (")]
+    return title
+
+
+def _days(low: int, high: int) -> str:
+    return f"days {low}-{high}"
+
+
+def _stage_question(plan: Plan, content: Content) -> Question:
+    stages = [row for row in content.records["stages"] if row["scheme"] == "article"]
+    day = plan.scenario.days_since_onset
+    stage, band = plan.stage, plan.guideline_band
+    explanation = (
+        f"Day {day} is in the article's {stage.label}, {_days(stage.day_min, stage.day_max)}. "
+        f"{stage.summary} The guidelines call day {day} {band.label}, {_days(band.day_min, band.day_max)}: "
+        "keep the two labels apart."
+    )
+    notes = {
+        row["id"]: (
+            f"{row['label']} covers {_days(row['day_min'], row['day_max'])}; day {day} is "
+            + ("inside it." if row["id"] == stage.id else "outside it.")
+        )
+        for row in stages
+    }
+    return Question(
+        id=STAGE,
+        prompt=f"Which of the article's stages is this person in on day {day}?",
+        kind=SINGLE,
+        options=tuple(Option(row["id"], row["label"]) for row in stages),
+        answer=frozenset({stage.id}),
+        explanation=explanation,
+        option_notes=notes,
+        sources=("ARTICLE", "ACP2017"),
+    )
+
+
+def _gate_question(plan: Plan, content: Content) -> Question:
+    gate = plan.gate
+    actions = sorted(content.records["gate_actions"], key=lambda row: int(row["rank"]))
+    if gate.flags:
+        ticked = "; ".join(f"{label} ({group})" for group, label in gate.flags)
+        explanation = f"Red flags in this case: {ticked}. The highest tier decides: {gate.title}. {gate.action}"
+    else:
+        explanation = f"No red flag in this case. {gate.action}"
+    flag_rows = {row["id"]: row for row in content.records["red_flags"]}
+    sources = tuple(dict.fromkeys(flag_rows[flag]["source_id"] for flag in plan.scenario.red_flags)) or (
+        "IFOMPT-RF2020",
+    )
+    return Question(
+        id=GATE,
+        prompt="What should happen about the red flags?",
+        kind=SINGLE,
+        options=tuple(Option(row["tier"], GATE_ANSWERS.get(row["tier"], row["title"])) for row in actions),
+        answer=frozenset({gate.tier}),
+        explanation=explanation,
+        option_notes={row["tier"]: row["action"] for row in actions},
+        sources=sources,
+    )
+
+
+def _where_it_belongs(row: Mapping[str, Any], stage_labels: Mapping[str, str]) -> str:
+    stages = " and ".join(stage_labels[stage] for stage in row["stages"])
+    episodes = " and ".join({"first": "first", "recurrent": "recurrent"}[e] for e in row["episodes"])
+    return f"the article places it in the {stages}, for {episodes} episodes"
+
+
+def _items_question(plan: Plan, case: Mapping[str, Any], content: Content) -> Question:
+    interventions = {row["id"]: row for row in content.records["interventions"]}
+    stage_labels = {row["id"]: row["label"] for row in content.records["stages"]}
+    in_plan = {item.id: item for item in plan.items}
+    # What "belongs in the plan": items the plan advises (a prescriber's check first still counts),
+    # never the "avoid" category, never an item the cautions rule out, never the gate's own item.
+    belongs = [
+        item.id for item in plan.items if item.id in interventions and item.category != "avoid" and item.status != AVOID
+    ]
+    key_items = [entry.partition(":")[0] for entry in case["expected_items"]]
+    right = [item_id for item_id in key_items if item_id in belongs]
+    right += [item_id for item_id in belongs if item_id not in right]
+    right = right[:MAX_RIGHT_ITEMS]
+
+    wrong = [BED_REST] if BED_REST in interventions else []
+    wrong += [item.id for item in plan.items if item.id in interventions and item.status == AVOID]
+    # A round robin over categories gives distractors of different kinds (a medicine, an exercise...).
+    by_category: dict[str, list[str]] = {}
+    for row in content.records["interventions"]:
+        if row["id"] not in in_plan and row["id"] not in wrong:
+            by_category.setdefault(row["category"], []).append(row["id"])
+    others: list[str] = []
+    while len(others) < MAX_OTHER_ITEMS and any(by_category.values()):
+        for ids in by_category.values():
+            if ids and len(others) < MAX_OTHER_ITEMS:
+                others.append(ids.pop(0))
+    wrong += others
+
+    notes: dict[str, str] = {}
+    for item_id in right:
+        item = in_plan[item_id]
+        extra = " Check with a prescriber or pharmacist first." if item.status == CHECK_FIRST else ""
+        notes[item_id] = f"In the plan: {item.rationale}{extra}"
+    for item_id in wrong:
+        row = interventions[item_id]
+        if item_id in in_plan and in_plan[item_id].status == AVOID:
+            notes[item_id] = "Not for this person: " + " ".join(in_plan[item_id].caution_notes)
+        elif row["category"] == "avoid":
+            notes[item_id] = f"Not advised at any stage. {row['rationale']}"
+        elif plan.gate.holds_self_care:
+            notes[item_id] = "The self-care plan waits until a clinician has seen the person."
+        else:
+            notes[item_id] = f"Not in this plan: {_where_it_belongs(row, stage_labels)}."
+
+    options = sorted((Option(item_id, neutral_title(interventions[item_id])) for item_id in right + wrong), key=_label)
+    if plan.gate.holds_self_care:
+        right = [NONE_OF_THESE]
+        explanation = f"{plan.gate.title}: no self-care item belongs in the plan yet. {plan.gate.action}"
+        notes[NONE_OF_THESE] = "Right for an urgent or emergency gate: the plan is held."
+    else:
+        explanation = (
+            f"On day {plan.scenario.days_since_onset} ({plan.stage.label}), for "
+            f"{_episode_words(plan.scenario.episode)}, the plan advises the items marked as belonging "
+            "below; bed rest is never advised."
+        )
+        notes[NONE_OF_THESE] = "There is a self-care plan: no red flag holds it."
+    options = (*options, Option(NONE_OF_THESE, NONE_OF_THESE_LABEL))
+    sources = [interventions[item_id]["source_id"] for item_id in right if item_id in interventions]
+    sources += [row["source_id"] for row in content.records["cautions"] if row["id"] in plan.scenario.cautions]
+    return Question(
+        id=ITEMS,
+        prompt="Which of these belong in this person's plan? Tick every one the plan advises, "
+        "including any that need a prescriber's check first.",
+        kind=MULTIPLE,
+        options=options,
+        answer=frozenset(right),
+        explanation=explanation,
+        option_notes=notes,
+        sources=tuple(dict.fromkeys([*sources, "COCHRANE-ACTIVE2010"])),
+    )
+
+
+def _label(option: Option) -> str:
+    return option.label.lower()
+
+
+def _episode_words(episode: str) -> str:
+    return "a first episode" if episode == "first" else "recurrent spasms"
+
+
+def _facts(scenario: Scenario, content: Content) -> tuple[str, ...]:
+    labels = {row["id"]: row["label"] for row in content.records["cautions"]}
+    facts = [
+        f"Day {scenario.days_since_onset} since the spasms began",
+        "First episode" if scenario.episode == "first" else "Recurrent: episodes that settle and come back",
+        f"Pain {scenario.pain}/10",
+    ]
+    if scenario.cautions:
+        facts.append("Medicines and health: " + "; ".join(labels[caution] for caution in scenario.cautions))
+    return tuple(facts)
+
+
+def build_quiz(case_id: str, content: Content) -> Quiz:
+    """The three questions for a teaching case: stage, red-flag action, and what belongs in the plan.
+
+    Parameters
+    ----------
+    case_id
+        An id from data/cases.csv; ``KeyError`` if there is no such case.
+    content
+        Validated content from :func:`backcare_nb.load_content`.
+
+    Returns
+    -------
+    Quiz
+        The case's text and facts, its learning points, and the questions with their answers
+        derived from :func:`backcare_nb.build_plan` (the case's expected columns are used only to
+        choose which plan items the checklist shows first).
+    """
+    case = _case_row(case_id, content)
+    scenario = scenario_from_case(case_id, content)
+    plan = build_plan(scenario, content)
+    questions = (
+        _stage_question(plan, content),
+        _gate_question(plan, content),
+        _items_question(plan, case, content),
+    )
+    citations = {row["id"]: row["citation"] for row in content.records["references"]}
+    return Quiz(
+        case_id=case_id,
+        title=case["title"],
+        scenario_text=case["scenario"],
+        facts=_facts(scenario, content),
+        learning_points=tuple(case["learning_points"]),
+        questions=questions,
+        citations={source: citations[source] for q in questions for source in q.sources if source in citations},
+    )
+
+
+# --- grading ----------------------------------------------------------------------------------------
+
+
+def _chosen_keys(question: Question, value: Any) -> frozenset[str]:
+    if value is None or value == "":
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset({value})
+    if isinstance(value, Iterable):
+        return frozenset(str(key) for key in value)
+    raise TypeError(f"answer to {question.id!r} must be an option key or a collection of keys, not {value!r}")
+
+
+def grade_question(question: Question, value: Any, citations: Mapping[str, str]) -> QuestionResult:
+    """Mark one answer: ``value`` is an option key, a collection of keys, or ``None`` (no answer)."""
+    chosen = _chosen_keys(question, value)
+    known = {option.key for option in question.options}
+    unknown = chosen - known
+    if unknown:
+        raise ValueError(f"unknown option {sorted(unknown)[0]!r} for question {question.id!r}")
+    feedback = tuple(
+        (
+            option.label,
+            (option.key in chosen) == (option.key in question.answer),
+            question.option_notes.get(option.key, ""),
+        )
+        for option in question.options
+        if question.kind == MULTIPLE or option.key in chosen | question.answer
+    )
+    return QuestionResult(
+        question_id=question.id,
+        prompt=question.prompt,
+        correct=chosen == question.answer,
+        chosen=tuple(option.label for option in question.options if option.key in chosen),
+        expected=tuple(option.label for option in question.options if option.key in question.answer),
+        explanation=question.explanation,
+        option_feedback=feedback,
+        sources=tuple((source, citations.get(source, source)) for source in question.sources),
+    )
+
+
+def grade(quiz: Quiz, answers: Mapping[str, Any]) -> QuizResult:
+    """Mark the answers to a quiz; a question missing from ``answers`` counts as unanswered (wrong).
+
+    ``answers`` maps a question id to an option key (single choice) or a collection of option keys
+    (multiple choice). An unknown question id or option key raises ``ValueError``.
+    """
+    unknown = set(answers) - {question.id for question in quiz.questions}
+    if unknown:
+        raise ValueError(f"unknown question {sorted(unknown)[0]!r}")
+    return QuizResult(
+        case_id=quiz.case_id,
+        results=tuple(
+            grade_question(question, answers.get(question.id), quiz.citations) for question in quiz.questions
+        ),
+        learning_points=quiz.learning_points,
+    )
+
+
+def right_answers(quiz: Quiz) -> dict[str, Any]:
+    """The right answers in the form :func:`grade` takes (for teachers and tests)."""
+    return {
+        question.id: next(iter(question.answer)) if question.kind == SINGLE else set(question.answer)
+        for question in quiz.questions
+    }
+
+
+__all__ = [
+    "GATE",
+    "ITEMS",
+    "STAGE",
+    "Option",
+    "Question",
+    "QuestionResult",
+    "Quiz",
+    "QuizResult",
+    "Session",
+    "build_quiz",
+    "grade",
+    "grade_question",
+    "neutral_title",
+    "right_answers",
+]

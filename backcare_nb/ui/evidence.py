@@ -1,0 +1,205 @@
+"""The evidence lens app: the article's advice against the sources, the effect-size chart, and the
+time-definition reconciler.
+
+- An evidence table filterable by "Intervention" and "Verdict".
+- The effect-size chart (drawn once, embedded as a PNG with its text alternative as ``alt``).
+- A "Day" slider (0-365) showing the article's stage and the guideline band side by side.
+
+The logic is in :mod:`backcare_nb.evidence`; this module builds widgets and renders.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from html import escape
+
+import ipywidgets as widgets
+import pandas as pd
+
+from backcare_nb.content import Content, load_content
+from backcare_nb.evidence import (
+    VERDICT_LABELS,
+    VERDICT_MEANINGS,
+    effect_size_figure,
+    effect_size_text,
+    evidence_table,
+    reconcile_day,
+)
+from backcare_nb.render import DISCLAIMER
+from backcare_nb.scenario import MAX_DAYS
+from backcare_nb.ui.callbacks import guarded
+
+LABEL_STYLE = {"description_width": "initial"}
+ALL = ""
+# verdict label -> (symbol, colour): Okabe-Ito hues, always beside the word.
+VERDICT_MARKS = {
+    "Agrees": ("✔", "#0072B2"),
+    "Goes beyond": ("↗", "#E69F00"),
+    "Conflicts": ("✘", "#D55E00"),
+}
+
+
+def figure_png_base64(figure, dpi: int = 110) -> str:
+    """A matplotlib figure as base64-encoded PNG bytes (no pyplot, no display needed)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+class EvidenceLensApp:
+    """The evidence lens as ipywidgets; show :attr:`container` as the last thing in a cell.
+
+    Parameters
+    ----------
+    content
+        Validated content (default: :func:`backcare_nb.load_content`).
+    day
+        The day the reconciler starts on (default 10: the article and the guidelines disagree).
+    """
+
+    def __init__(self, content: Content | None = None, day: int = 10) -> None:
+        self.content = content if content is not None else load_content()
+        # Content does not change while the app runs: build the table and the chart once.
+        self.evidence = evidence_table(self.content)
+        self.rows = self.evidence
+        self._build_controls(day)
+        self._build_chart()
+        self._build_layout()
+        self._on_filter()
+        self._on_day()
+
+    def _build_controls(self, day: int) -> None:
+        interventions = dict.fromkeys(zip(self.evidence["intervention"], self.evidence["intervention_id"], strict=True))
+        self.intervention = widgets.Dropdown(
+            description="Intervention",
+            options=[("All interventions", ALL), *interventions],
+            value=ALL,
+            style=LABEL_STYLE,
+        )
+        self.verdict = widgets.Dropdown(
+            description="Verdict",
+            options=[("All verdicts", ALL), *[(label, label) for label in VERDICT_LABELS.values()]],
+            value=ALL,
+            style=LABEL_STYLE,
+        )
+        self.intervention.observe(self._on_filter, names="value")
+        self.verdict.observe(self._on_filter, names="value")
+        self.count = widgets.HTML()
+        self.table = widgets.HTML()
+        self.day = widgets.IntSlider(
+            value=day,
+            min=0,
+            max=MAX_DAYS,
+            step=1,
+            description="Day",
+            style=LABEL_STYLE,
+            layout=widgets.Layout(width="auto", min_width="24rem"),
+        )
+        self.day.observe(self._on_day, names="value")
+        self.reconciler = widgets.HTML()
+        self.message = widgets.HTML()
+
+    def _build_chart(self) -> None:
+        text = effect_size_text(self.content)
+        png = figure_png_base64(effect_size_figure(self.content))
+        self.chart = widgets.HTML(
+            f'<figure style="margin:0"><img src="data:image/png;base64,{png}" alt="{escape(text)}" '
+            'style="max-width:100%;height:auto">'
+            "<figcaption>Effect sizes against the minimal important difference (MID).</figcaption></figure>"
+            f"<details><summary>The chart as text</summary><pre style='white-space:pre-wrap'>{escape(text)}</pre>"
+            "</details>"
+        )
+
+    def _build_layout(self) -> None:
+        legend = "".join(
+            f"<li><strong>{VERDICT_MARKS[label][0]} {label}</strong>: {escape(VERDICT_MEANINGS[verdict])}</li>"
+            for verdict, label in VERDICT_LABELS.items()
+        )
+        self.container = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<h2>Evidence lens</h2><p>The article's advice, claim by claim, against the guidelines "
+                    f"and reviews in data/.</p><p><em>{escape(DISCLAIMER)}</em></p>"
+                ),
+                self.message,
+                widgets.HTML("<h3>What the day means: the article and the guidelines</h3>"),
+                self.day,
+                self.reconciler,
+                widgets.HTML("<h3>Effect sizes</h3>"),
+                self.chart,
+                widgets.HTML(f"<h3>Claim by claim</h3><ul>{legend}</ul>"),
+                widgets.HBox([self.intervention, self.verdict], layout=widgets.Layout(flex_flow="row wrap")),
+                self.count,
+                self.table,
+            ]
+        )
+        self.container.add_class("bc-evidence")
+
+    @guarded
+    def _on_filter(self, change: dict | None = None) -> None:
+        """The intervention or verdict filter changed: redraw the table."""
+        self.message.value = ""
+        rows = self.evidence
+        if self.intervention.value != ALL:
+            rows = rows[rows["intervention_id"] == self.intervention.value]
+        if self.verdict.value != ALL:
+            rows = rows[rows["verdict"] == self.verdict.value]
+        self.rows = rows
+        self._render_table()
+
+    @guarded
+    def _on_day(self, change: dict | None = None) -> None:
+        """The day changed: redraw the reconciler."""
+        self.message.value = ""
+        self._render_reconciler()
+
+    def _render_table(self) -> None:
+        self.count.value = f"<p>Showing {len(self.rows)} of {len(self.evidence)} rows.</p>"
+        self.table.value = evidence_table_html(self.rows)
+
+    def _render_reconciler(self) -> None:
+        result = reconcile_day(int(self.day.value), self.content)
+
+        def panel(heading: str, label: str, low: int, high: int, summary: str) -> str:
+            return (
+                '<div style="flex:1 1 16rem;border:2px solid #0072B2;padding:.5rem .75rem;margin:0 .5rem .5rem 0">'
+                f"<h4 style='margin:0'>{escape(heading)}</h4><p><strong>{escape(label)}</strong><br>"
+                f"days {low}-{high}</p><p>{escape(summary)}</p></div>"
+            )
+
+        article, band = result.article_stage, result.guideline_band
+        note_style = "font-weight:700;color:#D55E00" if result.names_differ else ""
+        marker = "⚠ " if result.names_differ else ""
+        self.reconciler.value = (
+            '<div style="display:flex;flex-wrap:wrap">'
+            + panel("The article", article.label, article.day_min, article.day_max, article.summary)
+            + panel("The guidelines (ACP 2017)", band.label, band.day_min, band.day_max, band.summary)
+            + f'</div><p style="{note_style}">{marker}{escape(result.note)}</p>'
+        )
+
+
+def evidence_table_html(rows: pd.DataFrame) -> str:
+    """An HTML table of :func:`backcare_nb.evidence.evidence_table` rows."""
+    if rows.empty:
+        return "<p>No rows match these filters.</p>"
+    body = []
+    for row in rows.itertuples():
+        symbol, colour = VERDICT_MARKS.get(row.verdict, ("", "inherit"))
+        article = f"{row.article_claim} {row.article_dose}".strip()
+        body.append(
+            f"<tr><td>{escape(row.intervention)}</td><td>{escape(article)}</td>"
+            f'<td><abbr title="{escape(row.citation)}">{escape(row.source_id)}</abbr></td>'
+            f"<td>{escape(row.position)}</td>"
+            f'<td style="color:{colour};font-weight:700">{symbol} {escape(row.verdict)}</td>'
+            f"<td>{escape(row.certainty)}</td><td>{escape(row.finding)}</td></tr>"
+        )
+    return (
+        '<table class="bc-evidence-table" style="border-collapse:collapse;width:100%">'
+        "<caption>The article's advice against each source</caption><thead><tr>"
+        + "".join(
+            f'<th scope="col" style="text-align:left">{heading}</th>'
+            for heading in ("Intervention", "The article says", "Source", "Position", "Verdict", "Certainty", "Finding")
+        )
+        + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
