@@ -1,0 +1,368 @@
+"""The Voilà dashboard: controls for a scenario, and the plan, timeline and schedule they give.
+
+One :class:`DashboardApp` per kernel, built from content loaded once. The app only builds
+widgets and wires them: the advice comes from :func:`backcare_nb.build_plan`, the HTML from
+:mod:`backcare_nb.ui.panels`, the chart from :mod:`backcare_nb.charts` and the schedule from
+:mod:`backcare_nb.schedule`. Every handler catches its own errors, logs them with the traceback
+and shows a friendly message, because an exception escaping a widget callback would reach the
+viewer's browser as a traceback.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import sys
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import ipywidgets as widgets
+
+from backcare_nb.charts import timeline_png, timeline_text
+from backcare_nb.content import Content
+from backcare_nb.plan import Plan, build_plan
+from backcare_nb.scenario import MAX_DAYS, MAX_PAIN, Scenario, scenario_from_case, scenario_from_query
+from backcare_nb.schedule import weekly_schedule
+from backcare_nb.ui import panels
+from backcare_nb.ui.panels import escape
+
+logger = logging.getLogger("backcare_nb")
+
+SLIDER_DAYS = 120  # the slider's range; the text box reaches MAX_DAYS
+NO_CASE = ""
+WIDE_LABELS = {"description_width": "initial"}
+TIMELINE_CACHE_SIZE = 64
+#: Output panels, top to bottom; each is an HTML widget in ``DashboardApp.outputs``.
+OUTPUT_NAMES = (
+    "style",
+    "notices",
+    "error",
+    "stage",
+    "gate",
+    "case",
+    "plan",
+    "timeline",
+    "schedule",
+    "takeaways",
+    "related",
+    "handout",
+    "disclaimer",
+)
+
+
+def log_to_server() -> None:
+    """Send the ``backcare_nb`` log to the server's own stderr, once per kernel.
+
+    In a kernel both ``sys.stderr`` and file descriptor 2 are forwarded to the browser (ipykernel
+    captures the descriptor too), so a traceback logged there would reach the viewer after all.
+    ``sys.stderr.fileno()`` is ipykernel's copy of the original descriptor, which the Voilà
+    server's log collects; outside a kernel it is simply stderr.
+    """
+    if any(getattr(handler, "_backcare_server_log", False) for handler in logger.handlers):
+        return
+    try:
+        stream = os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1, encoding="utf-8", errors="replace")
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
+        stream = sys.__stderr__ or sys.stderr
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler._backcare_server_log = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+
+
+class DashboardApp:
+    """The dashboard for one viewer: build it, then display :attr:`widget`.
+
+    Parameters
+    ----------
+    content
+        Validated content from :func:`backcare_nb.load_content` (loaded once per kernel).
+    scenario
+        The scenario to show first (default: ``Scenario()``, day 2 of a first episode).
+    notices
+        Sentences to show above the plan, e.g. about a bad value in the page's link.
+
+    Attributes
+    ----------
+    widget
+        The top-level container to display (also available as :attr:`container`).
+    outputs
+        The output HTML widgets by name (see :data:`OUTPUT_NAMES`), whose values are what the
+        viewer reads.
+    days_slider, days_text, episode_picker, pain_slider, red_flag_boxes, caution_boxes, case_picker
+        The controls; the two dicts map a red flag or caution id to its checkbox.
+    """
+
+    def __init__(self, content: Content, scenario: Scenario | None = None, notices: Iterable[str] = ()) -> None:
+        log_to_server()
+        self._content = content
+        self._cases = {case["id"]: case for case in content.records["cases"]}
+        self._updating = False  # set while the app itself moves controls, so handlers stand aside
+        self._plan: Plan | None = None
+        self._timeline_cache: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._build_controls()
+        self._build_outputs()
+        self.outputs["notices"].value = panels.notices_panel(notices)
+        self.widget = self._build_layout()
+        self.container = self.widget
+        with self._quietly():
+            self._set_controls(scenario or Scenario())
+        self._wire()
+        self._safely(self._render)
+
+    # --- construction -----------------------------------------------------------------------------
+
+    @classmethod
+    def from_environment(cls, content: Content) -> DashboardApp:
+        """The app for the scenario in the page's URL, as Voilà passes it in ``QUERY_STRING``.
+
+        With a preheated kernel the variable is only set once a viewer has asked for the page, so
+        wait for that first. A bad link never fails: the notices say what was ignored.
+        """
+        notices: list[str] = []
+        scenario = None
+        try:
+            if os.environ.get("VOILA_PREHEAT") == "True":
+                from voila.utils import wait_for_request  # slow to import; only needed when preheated
+
+                wait_for_request()
+            scenario, notices = scenario_from_query(os.environ.get("QUERY_STRING", ""), content)
+        except Exception:
+            logger.exception("Could not read the page's link; showing the default scenario")
+            notices = ["The link could not be read; showing the default scenario."]
+        return cls(content, scenario, notices)
+
+    def _build_controls(self) -> None:
+        self.days_slider = widgets.IntSlider(
+            value=0, min=0, max=SLIDER_DAYS, description="Days since onset", style=WIDE_LABELS
+        )
+        self.days_text = widgets.BoundedIntText(
+            value=0, min=0, max=MAX_DAYS, description=f"Or type a day (0-{MAX_DAYS})", style=WIDE_LABELS
+        )
+        self.episode_picker = widgets.Dropdown(
+            options=[("First episode", "first"), ("Recurrent", "recurrent")],
+            value="first",
+            description="Episode",
+            style=WIDE_LABELS,
+        )
+        self.pain_slider = widgets.IntSlider(
+            value=5, min=0, max=MAX_PAIN, description=f"Pain (0-{MAX_PAIN})", style=WIDE_LABELS
+        )
+        self.red_flag_boxes = {row["id"]: self._checkbox(row["label"]) for row in self._content.records["red_flags"]}
+        labels = {row["id"]: row["label"] for row in self._content.records["cautions"]}
+        self.caution_boxes = {
+            caution_id: self._checkbox(labels[caution_id]) for caution_id in self._content.caution_ids
+        }
+        self.case_picker = widgets.Dropdown(
+            options=[("(none)", NO_CASE), *((case["title"], case["id"]) for case in self._cases.values())],
+            value=NO_CASE,
+            description="Teaching case",
+            style=WIDE_LABELS,
+        )
+
+    @staticmethod
+    def _checkbox(label: str) -> widgets.Checkbox:
+        return widgets.Checkbox(
+            value=False, description=label, indent=False, style=WIDE_LABELS, layout=widgets.Layout(width="auto")
+        )
+
+    def _build_outputs(self) -> None:
+        self.outputs = {name: widgets.HTML(layout=widgets.Layout(width="100%")) for name in OUTPUT_NAMES}
+        self.outputs["style"].value = panels.style_panel()
+        self.outputs["error"].value = panels.error_panel()
+        self.outputs["disclaimer"].value = panels.disclaimer_panel()
+
+    def _build_layout(self) -> widgets.Box:
+        def heading(text: str, level: int = 3) -> widgets.HTML:
+            css = "bc-heading" if level == 3 else "bc-group"
+            return widgets.HTML(f'<h{level} class="{css}">{escape(text)}</h{level}>')
+
+        flag_widgets: list[widgets.Widget] = [heading("Red flags")]
+        group = None
+        for row in self._content.records["red_flags"]:
+            if row["group"] != group:
+                group = row["group"]
+                flag_widgets.append(heading(group, level=4))
+            flag_widgets.append(self.red_flag_boxes[row["id"]])
+        controls = widgets.VBox(
+            [
+                self.case_picker,
+                heading("Scenario"),
+                self.days_slider,
+                self.days_text,
+                self.episode_picker,
+                self.pain_slider,
+                *flag_widgets,
+                heading("Medication cautions"),
+                *self.caution_boxes.values(),
+            ],
+            layout=widgets.Layout(flex="0 1 26rem"),
+        )
+        controls.add_class("bc-controls")
+        outputs = widgets.VBox(
+            [self.outputs[name] for name in OUTPUT_NAMES if name not in ("style", "notices", "error")],
+            layout=widgets.Layout(flex="1 1 32rem"),
+        )
+        outputs.add_class("bc-outputs")
+        body = widgets.HBox([controls, outputs], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+        app = widgets.VBox([self.outputs["style"], self.outputs["notices"], self.outputs["error"], body])
+        app.add_class("bc-app")
+        return app
+
+    def _wire(self) -> None:
+        for control in self._controls():
+            control.observe(self._on_change, names="value")
+
+    def _controls(self) -> list[widgets.ValueWidget]:
+        return [
+            self.days_slider,
+            self.days_text,
+            self.episode_picker,
+            self.pain_slider,
+            *self.red_flag_boxes.values(),
+            *self.caution_boxes.values(),
+            self.case_picker,
+        ]
+
+    # --- state --------------------------------------------------------------------------------------
+
+    @property
+    def plan(self) -> Plan | None:
+        """The plan on screen (``None`` only if the very first update failed)."""
+        return self._plan
+
+    @property
+    def content(self) -> Content:
+        return self._content
+
+    def scenario(self) -> Scenario:
+        """The scenario the controls describe now."""
+        case = self.case_picker.value or None
+        return Scenario(
+            days_since_onset=int(self.days_text.value),
+            episode=self.episode_picker.value,
+            pain=int(self.pain_slider.value),
+            red_flags=tuple(flag for flag, box in self.red_flag_boxes.items() if box.value),
+            cautions=tuple(caution for caution, box in self.caution_boxes.items() if box.value),
+            case=case,
+        )
+
+    def set_scenario(self, scenario: Scenario) -> None:
+        """Move every control to ``scenario`` and update the outputs once."""
+        with self._quietly():
+            self._set_controls(scenario)
+        self._safely(self._render)
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """While the app moves several controls, their handlers do nothing (no loops, one render)."""
+        previous, self._updating = self._updating, True
+        try:
+            yield
+        finally:
+            self._updating = previous
+
+    def _set_controls(self, scenario: Scenario) -> None:
+        self.days_text.value = scenario.days_since_onset
+        self.days_slider.value = min(scenario.days_since_onset, SLIDER_DAYS)
+        self.episode_picker.value = scenario.episode
+        self.pain_slider.value = scenario.pain
+        for flag, box in self.red_flag_boxes.items():
+            box.value = flag in scenario.red_flags
+        for caution, box in self.caution_boxes.items():
+            box.value = caution in scenario.cautions
+        self.case_picker.value = scenario.case if scenario.case in self._cases else NO_CASE
+
+    # --- handlers -----------------------------------------------------------------------------------
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        """The one handler: keep the two day controls in step, apply a case, then render."""
+        if self._updating:
+            return
+        self._safely(self._apply_change, change)
+
+    def _apply_change(self, change: dict[str, Any]) -> None:
+        owner = change["owner"]
+        with self._quietly():
+            if owner is self.case_picker:
+                if change["new"] != NO_CASE:
+                    self._set_controls(scenario_from_case(change["new"], self._content))
+            else:
+                if owner is self.days_slider:
+                    self.days_text.value = change["new"]
+                elif owner is self.days_text:
+                    self.days_slider.value = min(change["new"], SLIDER_DAYS)
+                # Edited away from the teaching case: the scenario is no longer that case.
+                self.case_picker.value = NO_CASE
+        self._render()
+
+    def _safely(self, action: Callable[..., None], *args: Any) -> None:
+        """Run ``action``; on any error, log the traceback and show a friendly message instead."""
+        try:
+            action(*args)
+        except Exception:
+            logger.exception("The dashboard could not update")
+            try:
+                self.outputs["error"].value = panels.error_panel(panels.FRIENDLY_ERROR)
+            except Exception:  # the message itself failed; the log has the cause
+                logger.exception("Could not show the error message")
+
+    # --- output -------------------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        """Build the plan for the controls and refresh every output panel.
+
+        A widget only sends a value to the browser when it changed, so panels that do not depend
+        on what changed cost nothing to reassign; the timeline is cached because it is the one
+        costly piece (about a tenth of a second to draw).
+        """
+        plan = build_plan(self.scenario(), self._content)
+        values = {
+            "stage": panels.stage_panel(plan),
+            "gate": panels.gate_panel(plan),
+            "case": panels.case_panel(self._cases.get(plan.scenario.case or "")),
+            "plan": panels.plan_panel(plan),
+            "timeline": self._timeline(plan),
+            "schedule": panels.schedule_panel(weekly_schedule(plan)),
+            "takeaways": panels.takeaways_panel(plan),
+            "related": panels.related_panel(plan),
+            "handout": panels.handout_panel(plan),
+            "error": panels.error_panel(),
+        }
+        for name, value in values.items():
+            self.outputs[name].value = value
+        self._plan = plan
+
+    def _timeline(self, plan: Plan) -> str:
+        # The chart depends only on these: pain, the exact flags within a tier and the case do not.
+        scenario = plan.scenario
+        key = (scenario.days_since_onset, scenario.episode, plan.gate.tier, scenario.cautions)
+        html = self._timeline_cache.get(key)
+        if html is None:
+            html = panels.timeline_panel(timeline_png(plan, self._content), timeline_text(plan, self._content))
+            self._timeline_cache[key] = html
+            if len(self._timeline_cache) > TIMELINE_CACHE_SIZE:
+                self._timeline_cache.popitem(last=False)
+        else:
+            self._timeline_cache.move_to_end(key)
+        return html
+
+    # --- reading what the viewer sees (tests, notebooks) ---------------------------------------------
+
+    def page_html(self) -> str:
+        """The HTML of every output panel, in page order (what the viewer reads)."""
+        return "".join(self.outputs[name].value for name in OUTPUT_NAMES if name != "style")
+
+    def handout_html(self) -> str:
+        """The handout behind the download link, decoded from the link itself."""
+        value = self.outputs["handout"].value
+        start = value.index("base64,") + len("base64,")
+        return base64.b64decode(value[start : value.index('"', start)]).decode("utf-8")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)

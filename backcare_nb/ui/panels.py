@@ -1,0 +1,250 @@
+"""The HTML of each panel of the dashboard, as pure functions of a plan.
+
+No widgets here: the dashboard puts these strings into ``ipywidgets.HTML`` values, and tests read
+them as the viewer would. Every piece of text from content or from a URL is HTML-escaped. The
+CSS classes (``bc-stage``, ``bc-gate``, ``bc-item``...) are a contract with the browser tests.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Mapping
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from backcare_nb.plan import Plan, PlanItem
+from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, plan_to_html
+
+VERDICT_WORDS = {
+    "agrees": "agrees with the article",
+    "goes_beyond": "the article goes beyond this evidence",
+    "conflicts": "conflicts with the article",
+}
+FRIENDLY_ERROR = (
+    "Sorry, the dashboard could not update for these settings. What is shown is from the previous "
+    "settings. Try another setting, or reload the page."
+)
+
+#: Styles for the whole app, scoped under ``.bc-app``. Long checkbox labels wrap instead of being
+#: cut off with an ellipsis (ipywidgets' default), and colours follow the Jupyter theme.
+CSS = """
+.bc-app { font-size: 15px; line-height: 1.45; color: var(--jp-content-font-color1, #1a1a1a); }
+.bc-app .widget-html-content { line-height: 1.45; }
+.bc-app .bc-controls { min-width: 18rem; max-width: 26rem; padding-right: 1rem; }
+.bc-app .bc-outputs { min-width: 20rem; }
+.bc-app .widget-checkbox { width: auto; height: auto; min-height: var(--jp-widgets-inline-height, 28px); }
+.bc-app .widget-checkbox label.widget-label-basic { white-space: normal; overflow: visible;
+  text-overflow: clip; line-height: 1.3; display: flex; align-items: flex-start; padding: 3px 0; }
+.bc-app .widget-checkbox input[type='checkbox'] { flex-grow: 0; margin-top: 2px; }
+.bc-app .widget-label { overflow: visible; text-overflow: clip; }
+.bc-app .widget-slider, .bc-app .widget-text, .bc-app .widget-dropdown { width: auto; max-width: 100%; }
+.bc-app h3.bc-heading { font-size: 1.05rem; margin: .9rem 0 .2rem; }
+.bc-app h4.bc-group { font-size: .9rem; margin: .5rem 0 0; font-weight: 600; }
+.bc-app .bc-stage { border-left: 6px solid #0072B2; background: rgba(0, 114, 178, .09); padding: .5rem .8rem;
+  font-size: 1.15rem; margin: .3rem 0; }
+.bc-app .bc-stage p { margin: .2rem 0; font-size: .95rem; }
+.bc-app .bc-gate { border: 3px solid #a50000; background: rgba(165, 0, 0, .09); padding: .5rem .8rem; margin: .3rem 0; }
+.bc-app .bc-gate h2 { font-size: 1.25rem; margin: .1rem 0 .3rem; }
+.bc-app .bc-notice, .bc-app .bc-warning { border-left: 4px solid #b36b00; background: rgba(230, 159, 0, .14);
+  padding: .3rem .6rem; margin: .3rem 0; }
+.bc-app .bc-error { border: 2px solid #a50000; padding: .4rem .6rem; font-weight: 600; }
+.bc-app .bc-error:empty { display: none; }
+.bc-app .bc-case { border-left: 4px solid #009E73; padding: .3rem .7rem; margin: .3rem 0; }
+.bc-app .bc-plan ul { list-style: none; padding-left: 0; margin: .2rem 0; }
+.bc-app .bc-item { margin: .35rem 0 .7rem; }
+.bc-app .bc-dose, .bc-app .bc-timing { margin: .1rem 0; }
+.bc-app .bc-plan h3.bc-heading { font-size: 1.2rem; border-bottom: 2px solid #0072B2; padding-bottom: .1rem;
+  margin-top: 1.1rem; }
+.bc-app .bc-item-title { font-weight: 700; font-size: 1rem; }
+.bc-app .bc-status { font-weight: 700; color: #a50000; }
+.bc-app .bc-item details { margin-top: .15rem; }
+.bc-app .bc-item summary { cursor: pointer; color: var(--jp-content-link-color, #0b5394); }
+.bc-app .bc-timeline img { max-width: 100%; height: auto; }
+.bc-app .bc-schedule table { border-collapse: collapse; font-size: .9rem; }
+.bc-app .bc-schedule th, .bc-app .bc-schedule td { border: 1px solid #999; padding: .2rem .4rem;
+  text-align: left; vertical-align: top; }
+.bc-app .bc-disclaimer { border: 2px solid #7a4b00; padding: .4rem .7rem; font-weight: 600; margin-top: 1rem; }
+.bc-app a.bc-handout { font-weight: 700; font-size: 1.05rem; }
+@media print { .bc-app .widget-html-content { line-height: 1.45; }
+.bc-app .bc-controls { display: none; } }
+"""
+
+
+def style_panel() -> str:
+    """The ``<style>`` element for the app."""
+    return f"<style>{CSS}</style>"
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def stage_panel(plan: Plan) -> str:
+    """Where the scenario sits: the day, the article's stage and the guideline band."""
+    scenario = plan.scenario
+    e = escape
+    return (
+        '<div class="bc-stage" role="status" aria-live="polite">'
+        f"<strong>Day {scenario.days_since_onset}</strong>: {e(plan.stage.label)} "
+        f"&middot; guideline band: {e(plan.guideline_band.label)}"
+        f"<p>{e(EPISODE_LABELS[scenario.episode])}, pain {scenario.pain}/10. {e(plan.stage.summary)}</p>"
+        "</div>"
+    )
+
+
+def gate_panel(plan: Plan) -> str:
+    """The red-flag banner, or "" when no flag is ticked."""
+    gate = plan.gate
+    if gate.tier == "clear":
+        return ""
+    flags = "".join(f"<li>{escape(label)}</li>" for _, label in gate.flags)
+    return (
+        f'<div class="bc-gate bc-gate-{escape(gate.tier)}" role="alert">'
+        f"<h2>{escape(gate.title)}</h2><p>{escape(gate.action)}</p>"
+        f"<p>Red flags ticked:</p><ul>{flags}</ul></div>"
+    )
+
+
+def notices_panel(notices: Iterable[str]) -> str:
+    """Notices about the link the page was opened with (bad values, fallbacks)."""
+    return "".join(f'<p class="bc-notice" role="status">{escape(notice)}</p>' for notice in notices)
+
+
+def case_panel(case: Mapping[str, Any] | None) -> str:
+    """The teaching case's story and learning points, or "" when no case is chosen."""
+    if not case:
+        return ""
+    points = "".join(f"<li>{escape(point)}</li>" for point in case["learning_points"])
+    return (
+        f'<div class="bc-case"><h3 class="bc-heading">Teaching case: {escape(case["title"])}</h3>'
+        f"<p>{escape(case['scenario'])}</p><p>Learning points:</p><ul>{points}</ul></div>"
+    )
+
+
+def _evidence(item: PlanItem) -> str:
+    notes = []
+    for note in item.evidence:
+        notes.append(
+            f"<li><strong>{escape(note.source_id)}</strong> ({escape(VERDICT_WORDS.get(note.verdict, note.verdict))}; "
+            f"certainty: {escape(_words(note.certainty))}): {escape(note.finding)}</li>"
+        )
+    return f"<p>Evidence:</p><ul>{''.join(notes)}</ul>" if notes else ""
+
+
+def item_html(item: PlanItem) -> str:
+    """One item: title, status, dose and timing in view; the why and the evidence folded away."""
+    e = escape
+    status = f' <span class="bc-status">{e(item.status_text)}</span>' if item.status_text else ""
+    how = f"<p>How: {e(item.how_to)}</p>" if item.how_to else ""
+    cautions = "".join(f"<p>Caution: {e(note)}</p>" for note in item.caution_notes)
+    return (
+        f'<li class="bc-item bc-status-{e(item.status)}" data-item-id="{e(item.id)}">'
+        f'<span class="bc-item-title">{e(item.title)}</span>{status}'
+        f'<div class="bc-dose">{e(item.dose)}</div>'
+        f'<div class="bc-timing">When: {e(item.timing)}</div>'
+        f"<details><summary>Why, and the evidence</summary><p>{e(item.rationale)}</p>{how}{cautions}"
+        f"{_evidence(item)}</details></li>"
+    )
+
+
+def plan_panel(plan: Plan) -> str:
+    """The plan, by category, with a warning line for severe pain and similar notes."""
+    parts = ['<section class="bc-plan" aria-label="Plan for this scenario">']
+    if plan.gate.holds_self_care:
+        parts.append("<p>The self-care plan is on hold until a clinician has seen the person.</p>")
+    parts += [f'<p class="bc-warning">{escape(warning)}</p>' for warning in plan.warnings]
+    for label, items in plan.by_category():
+        parts.append(f'<h3 class="bc-heading">{escape(label)}</h3><ul>')
+        parts += [item_html(item) for item in items]
+        parts.append("</ul>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def timeline_panel(png: bytes, text: str) -> str:
+    """The timeline picture, with its text alternative as ``alt`` and as a folded description."""
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        '<figure class="bc-timeline">'
+        f'<img src="data:image/png;base64,{data}" alt="{escape(text)}">'
+        f"<figcaption><details><summary>The timeline in words</summary><p>{escape(text)}</p>"
+        "</details></figcaption></figure>"
+    )
+
+
+def schedule_panel(frame: pd.DataFrame) -> str:
+    """The weekly schedule as a table, with its message."""
+    message = frame.attrs.get("message", "")
+    parts = ['<section class="bc-schedule"><h3 class="bc-heading">This week</h3>']
+    if len(frame):
+        head = "".join(f'<th scope="col">{escape(str(day))}</th>' for day in frame.columns)
+        rows = []
+        for title, cells in frame.iterrows():
+            rows.append(f'<tr><th scope="row">{escape(str(title))}</th>{_schedule_cells(list(cells))}</tr>')
+        parts.append(
+            f'<table><caption>What to do on which day</caption><thead><tr><th scope="col">'
+            f"{escape(str(frame.index.name or ''))}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+    if message:
+        parts.append(f"<p>{escape(message)}</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _schedule_cells(cells: list[str]) -> str:
+    """Table cells for one row, with a run of days that say the same merged into one wide cell.
+
+    A daily item then reads once across the week instead of seven times, which a projector needs.
+    """
+    html = []
+    start = 0
+    while start < len(cells):
+        end = start + 1
+        while cells[start] and end < len(cells) and cells[end] == cells[start]:
+            end += 1
+        span = f' colspan="{end - start}"' if end - start > 1 else ""
+        html.append(f"<td{span}>{escape(str(cells[start]))}</td>")
+        start = end
+    return "".join(html)
+
+
+def takeaways_panel(plan: Plan) -> str:
+    """The key takeaways for the stage and episode."""
+    if plan.takeaways:
+        body = "<ul>" + "".join(f"<li>{escape(text)}</li>" for text in plan.takeaways) + "</ul>"
+    else:
+        body = "<p>No takeaways while the self-care plan is on hold.</p>"
+    return f'<section class="bc-takeaways"><h3 class="bc-heading">Key takeaways</h3>{body}</section>'
+
+
+def related_panel(plan: Plan) -> str:
+    """The article's related topics."""
+    if not plan.related:
+        return ""
+    topics = "".join(f"<li><strong>{escape(topic.title)}</strong>: {escape(topic.why)}</li>" for topic in plan.related)
+    return f'<section class="bc-related"><h3 class="bc-heading">Related topics</h3><ul>{topics}</ul></section>'
+
+
+def handout_panel(plan: Plan) -> str:
+    """A link that saves the self-contained HTML handout, and a deep link to this scenario."""
+    data = base64.b64encode(plan_to_html(plan).encode("utf-8")).decode("ascii")
+    name = handout_file_name(plan)
+    query = escape(plan.scenario.to_query())
+    return (
+        '<p class="bc-links">'
+        f'<a class="bc-handout" download="{escape(name)}" href="data:text/html;charset=utf-8;base64,{data}">'
+        f"Download handout</a> ({escape(name)}) &middot; "
+        f'<a class="bc-deep-link" href="?{query}">Link to this scenario</a></p>'
+    )
+
+
+def disclaimer_panel() -> str:
+    """The footer that says what this is."""
+    return f'<footer class="bc-disclaimer">{escape(DISCLAIMER)}</footer>'
+
+
+def error_panel(message: str = "") -> str:
+    """The error area: empty (and hidden) normally, a friendly message after a failed update."""
+    return f'<div class="bc-error" role="alert">{escape(message)}</div>'

@@ -1,0 +1,526 @@
+"""The dashboard app without a browser: set controls as a viewer would, read what the viewer reads.
+
+Each test moves the real ipywidgets controls (which fires the same handler the browser does) and
+then reads the HTML of the output widgets, parsed into elements, by the CSS classes the page uses.
+Also here: the weekly schedule and the timeline chart the dashboard shows.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import sys
+import types
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # before anything imports matplotlib
+
+import pytest
+
+from backcare_nb import Scenario, build_plan, load_content
+from backcare_nb.charts import timeline_figure, timeline_png, timeline_text
+from backcare_nb.render import DISCLAIMER
+from backcare_nb.schedule import DAYS, weekly_schedule
+from backcare_nb.ui import DashboardApp
+from backcare_nb.ui import dashboard as dashboard_module
+from backcare_nb.ui.panels import FRIENDLY_ERROR
+
+CASES = load_content().records["cases"]
+VOID = {"img", "br", "hr", "input", "meta", "link"}
+
+
+# --- reading the page -----------------------------------------------------------------------------
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Element | str] = field(default_factory=list)
+
+    @property
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    @property
+    def text(self) -> str:
+        parts = [child if isinstance(child, str) else child.text for child in self.children]
+        return " ".join(" ".join(parts).split())
+
+    def find_all(self, css_class: str | None = None, tag: str | None = None) -> list[Element]:
+        found = []
+        for child in self.children:
+            if isinstance(child, Element):
+                if (css_class is None or css_class in child.classes) and (tag is None or child.tag == tag):
+                    found.append(child)
+                found += child.find_all(css_class, tag)
+        return found
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("root", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {name: value or "" for name, value in attrs})
+        self.stack[-1].children.append(element)
+        if tag not in VOID:
+            self.stack.append(element)
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def parse(html: str) -> Element:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    return builder.root
+
+
+def page(app: DashboardApp) -> Element:
+    return parse(app.page_html())
+
+
+def text_of(app: DashboardApp, css_class: str) -> str:
+    return " ".join(element.text for element in page(app).find_all(css_class))
+
+
+def item_ids(app: DashboardApp) -> list[str]:
+    return [item.attrs["data-item-id"] for item in page(app).find_all("bc-item")]
+
+
+def item(app: DashboardApp, item_id: str) -> Element:
+    matches = [found for found in page(app).find_all("bc-item") if found.attrs["data-item-id"] == item_id]
+    assert len(matches) == 1, f"{item_id} shown {len(matches)} times"
+    return matches[0]
+
+
+def handout_link(app: DashboardApp) -> Element:
+    (link,) = page(app).find_all("bc-handout", tag="a")
+    return link
+
+
+def handout_page(app: DashboardApp) -> str:
+    href = handout_link(app).attrs["href"]
+    prefix = "data:text/html;charset=utf-8;base64,"
+    assert href.startswith(prefix)
+    return base64.b64decode(href[len(prefix) :]).decode("utf-8")
+
+
+@pytest.fixture
+def app(content) -> DashboardApp:
+    return DashboardApp(content)
+
+
+# --- controls --------------------------------------------------------------------------------------
+
+
+def test_every_control_has_its_exact_visible_label(app, content):
+    assert app.days_slider.description == "Days since onset"
+    assert (app.days_slider.min, app.days_slider.max) == (0, 120)
+    assert app.days_text.description == "Or type a day (0-365)"
+    assert (app.days_text.min, app.days_text.max) == (0, 365)
+    assert app.episode_picker.description == "Episode"
+    assert app.episode_picker.options == (("First episode", "first"), ("Recurrent", "recurrent"))
+    assert app.pain_slider.description == "Pain (0-10)"
+    assert (app.pain_slider.min, app.pain_slider.max) == (0, 10)
+    assert app.case_picker.description == "Teaching case"
+    assert [label for label, _ in app.case_picker.options] == ["(none)", *(case["title"] for case in CASES)]
+    assert [box.description for box in app.red_flag_boxes.values()] == list(content.red_flags["label"])
+    caution_labels = dict(zip(content.cautions["id"], content.cautions["label"], strict=True))
+    assert {cid: box.description for cid, box in app.caution_boxes.items()} == {
+        cid: caution_labels[cid] for cid in content.caution_ids
+    }
+    controls = [app.days_slider, app.days_text, app.episode_picker, app.pain_slider, app.case_picker]
+    controls += [*app.red_flag_boxes.values(), *app.caution_boxes.values()]
+    # "initial" sizes the label to its text, so no label is cut off with an ellipsis.
+    assert all(control.style.description_width == "initial" for control in controls)
+
+
+def test_red_flags_are_grouped_under_headings_of_their_group(app, content):
+    layout = parse("".join(child.value for child in _html_widgets(app.widget)))
+    headings = [heading.text for heading in layout.find_all("bc-group")]
+    assert headings == list(dict.fromkeys(content.red_flags["group"]))
+    assert [heading.text for heading in layout.find_all("bc-heading", tag="h3")][:3] == [
+        "Scenario",
+        "Red flags",
+        "Medication cautions",
+    ]
+
+
+def _html_widgets(widget):
+    import ipywidgets
+
+    if isinstance(widget, ipywidgets.HTML):
+        yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _html_widgets(child)
+
+
+# --- scenarios ---------------------------------------------------------------------------------------
+
+
+def test_day_2_first_episode_is_the_acute_plan(app):
+    stage = text_of(app, "bc-stage")
+    assert "Day 2" in stage
+    assert "Acute stage (0-7 days)" in stage
+    assert "Acute (under 4 weeks)" in stage
+    assert page(app).find_all("bc-gate") == []
+    shown = item_ids(app)
+    for expected in ("heat", "ice", "nsaids", "muscle_relaxants", "childs_pose", "walking", "bed_rest"):
+        assert expected in shown
+    assert "stay_active" not in shown and "bent_over_row" not in shown
+    assert handout_link(app).attrs["download"] == "backcare-handout-day2-first.html"
+    assert "Acute stage (0-7 days)" in handout_page(app)
+    assert text_of(app, "bc-disclaimer") == DISCLAIMER
+    assert "ice, heat, NSAIDs" in text_of(app, "bc-takeaways")
+    assert "Ice or heat: which to choose" in text_of(app, "bc-related")
+
+
+def test_each_item_shows_dose_and_timing_and_folds_the_why_and_evidence(app):
+    heat = item(app, "heat")
+    assert "Heat" in heat.find_all("bc-item-title")[0].text
+    assert "20 minutes at a time" in heat.find_all("bc-dose")[0].text
+    assert "first week" in heat.find_all("bc-timing")[0].text
+    (details,) = heat.find_all(tag="details")
+    assert "symptoms" in details.text  # the rationale
+    assert "ACP2017" in details.text and "agrees with the article" in details.text
+    assert "certainty: moderate" in details.text
+
+
+def test_day_10_moves_to_the_article_later_stage_but_not_the_guideline_one(app):
+    app.days_slider.value = 10
+    stage = text_of(app, "bc-stage")
+    assert "Day 10" in stage
+    assert "Sub-acute and chronic stage (1 week to 3+ months)" in stage
+    assert "Acute (under 4 weeks)" in stage
+    assert app.days_text.value == 10
+    shown = item_ids(app)
+    assert "stay_active" in shown
+    assert "heat" not in shown and "nsaids" not in shown
+    assert handout_link(app).attrs["download"] == "backcare-handout-day10-first.html"
+    assert "Sub-acute and chronic stage (1 week to 3+ months)" in handout_page(app)
+
+
+def test_day_40_recurrent_brings_in_strengthening(app):
+    app.days_slider.value = 40
+    app.episode_picker.value = "recurrent"
+    stage = text_of(app, "bc-stage")
+    assert "Day 40" in stage and "Subacute (4-12 weeks)" in stage
+    shown = item_ids(app)
+    for expected in ("bent_over_row", "good_morning", "superman", "romanian_deadlift", "physical_therapist"):
+        assert expected in shown
+    row = item(app, "bent_over_row")
+    assert "2-3 times a week, 2-3 sets of 10 reps" in row.text
+    assert handout_link(app).attrs["download"] == "backcare-handout-day40-recurrent.html"
+    assert "Recurrent" in handout_page(app)
+
+
+def test_typing_day_200_parks_the_slider_and_moving_the_slider_sets_the_text(app):
+    app.days_text.value = 200
+    assert app.days_slider.value == 120
+    assert app.plan.scenario.days_since_onset == 200
+    stage = text_of(app, "bc-stage")
+    assert "Day 200" in stage and "Chronic (over 12 weeks)" in stage
+    assert handout_link(app).attrs["download"] == "backcare-handout-day200-first.html"
+    app.days_slider.value = 30
+    assert app.days_text.value == 30
+    assert "Day 30" in text_of(app, "bc-stage")
+
+
+def test_an_emergency_flag_replaces_the_self_care_plan(app):
+    app.red_flag_boxes["saddle_numbness"].value = True
+    gate = text_of(app, "bc-gate")
+    assert "Emergency: go to the emergency department now" in gate
+    assert "saddle area" in gate
+    assert item_ids(app) == ["gate_emergency"]
+    assert "No schedule: the self-care plan is on hold" in text_of(app, "bc-schedule")
+    assert page(app).find_all("bc-schedule")[0].find_all(tag="table") == []
+    assert "on hold" in _timeline_alt(app)
+    assert "emergency department" in handout_page(app)
+    app.red_flag_boxes["saddle_numbness"].value = False
+    assert page(app).find_all("bc-gate") == []
+    assert "childs_pose" in item_ids(app)
+
+
+def test_a_routine_flag_keeps_the_plan_and_adds_the_referral(app):
+    app.red_flag_boxes["inflammatory_pattern"].value = True
+    assert "Routine referral" in text_of(app, "bc-gate")
+    shown = item_ids(app)
+    assert "childs_pose" in shown and "gate_routine" in shown
+
+
+@pytest.mark.parametrize(
+    ("caution", "status"),
+    [("age_65_plus", "Check with a prescriber or pharmacist first"), ("stomach_ulcer", "Not advised")],
+)
+def test_an_nsaid_caution_changes_the_nsaid_item(app, caution, status):
+    assert item(app, "nsaids").find_all("bc-status") == []
+    app.caution_boxes[caution].value = True
+    (shown,) = item(app, "nsaids").find_all("bc-status")
+    assert status in shown.text
+    assert "Caution:" in item(app, "nsaids").text
+
+
+def test_severe_pain_shows_a_note_without_a_gate(app):
+    app.pain_slider.value = 9
+    assert "Pain is 9/10" in text_of(app, "bc-warning")
+    assert page(app).find_all("bc-gate") == []
+    assert "pain 9/10" in text_of(app, "bc-stage")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_each_teaching_case_sets_every_control_and_the_stage(app, content, case):
+    app.case_picker.value = case["id"]
+    assert app.days_text.value == case["days"]
+    assert app.days_slider.value == min(case["days"], 120)
+    assert app.episode_picker.value == case["episode"]
+    assert app.pain_slider.value == case["pain"]
+    assert {fid for fid, box in app.red_flag_boxes.items() if box.value} == set(case["red_flags"])
+    assert {cid for cid, box in app.caution_boxes.items() if box.value} == set(case["cautions"])
+    stage_label = content.stages.set_index("id").loc[case["expected_stage"], "label"]
+    stage = text_of(app, "bc-stage")
+    assert f"Day {case['days']}" in stage and stage_label in stage
+    gate = text_of(app, "bc-gate")
+    if case["expected_gate"] == "clear":
+        assert gate == ""
+    else:
+        assert content.gate_actions.set_index("tier").loc[case["expected_gate"], "title"] in gate
+    for expected in case["expected_items"]:
+        item_id, _, status = expected.partition(":")
+        classes = item(app, item_id).classes
+        assert f"bc-status-{status or 'advised'}" in classes
+    assert case["title"] in text_of(app, "bc-case")
+    assert case["learning_points"][0] in text_of(app, "bc-case")
+
+
+def test_editing_a_control_after_a_case_leaves_the_case(app):
+    app.case_picker.value = "golfer_recurrent"
+    app.pain_slider.value = 2
+    assert app.case_picker.value == ""
+    assert text_of(app, "bc-case") == ""
+    assert app.plan.scenario == Scenario(40, "recurrent", 2)
+
+
+def test_choosing_a_case_builds_the_plan_once(app, monkeypatch):
+    calls = []
+
+    def counting_build_plan(scenario, content):
+        calls.append(scenario)
+        return build_plan(scenario, content)
+
+    monkeypatch.setattr(dashboard_module, "build_plan", counting_build_plan)
+    app.case_picker.value = "older_anticoagulant"
+    assert len(calls) == 1
+    assert calls[0].cautions == ("age_65_plus", "blood_thinners")
+
+
+def test_set_scenario_moves_the_controls_and_the_plan_is_read_only(app):
+    app.set_scenario(Scenario(14, "recurrent", 3, ("fever",), ("opioids",)))
+    assert (app.days_slider.value, app.days_text.value, app.episode_picker.value) == (14, 14, "recurrent")
+    assert app.red_flag_boxes["fever"].value and app.caution_boxes["opioids"].value
+    assert "Urgent: same-day assessment" in text_of(app, "bc-gate")
+    with pytest.raises(AttributeError):
+        app.plan = None
+
+
+# --- links, errors and the cost of a change ----------------------------------------------------------
+
+
+def test_a_deep_link_sets_the_first_scenario(content, monkeypatch):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", "days=10&episode=recurrent&pain=6&flags=fever&cautions=age_65_plus")
+    app = DashboardApp.from_environment(content)
+    assert app.plan.scenario == Scenario(10, "recurrent", 6, ("fever",), ("age_65_plus",))
+    assert (app.days_slider.value, app.pain_slider.value) == (10, 6)
+    assert page(app).find_all("bc-notice") == []
+    assert "Urgent" in text_of(app, "bc-gate")
+
+
+def test_a_case_link_selects_the_case(content, monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "case=runner_week10")
+    app = DashboardApp.from_environment(content)
+    assert app.case_picker.value == "runner_week10"
+    assert "Day 70" in text_of(app, "bc-stage")
+
+
+@pytest.mark.parametrize(
+    ("query", "notice", "days"),
+    [
+        ("days=abc", "Ignored days='abc'", 2),
+        ("days=9999&episode=sideways", "days=9999 is outside 0-365; used 365.", 365),
+        ("episode=<script>alert(1)</script>", "Ignored episode=", 2),
+        ("flags=<img src=x onerror=alert(1)>", "Ignored unknown red flag", 2),
+        ("case=nope&pain=-4", "Ignored unknown case 'nope'.", 2),
+        ("%ZZ&&=&days", "Ignored", 2),
+        ("days=" + "9" * 5000, "longer than 2000 characters", 365),
+    ],
+)
+def test_a_bad_link_shows_a_notice_and_falls_back_to_defaults(content, monkeypatch, query, notice, days):
+    monkeypatch.setenv("QUERY_STRING", query)
+    app = DashboardApp.from_environment(content)
+    notices = text_of(app, "bc-notice")
+    assert notice in notices
+    assert app.plan.scenario.days_since_onset == days
+    assert app.plan.scenario.episode == "first"
+    raw = app.outputs["notices"].value
+    assert "<script" not in raw and "<img" not in raw  # echoed values are escaped
+    assert text_of(app, "bc-error") == ""
+
+
+def test_a_preheated_kernel_waits_for_the_request_before_reading_the_link(content, monkeypatch):
+    # Stand-ins for voila.utils: the real import takes seconds; the real wait blocks until a viewer comes.
+    waited = []
+
+    def wait_for_request():
+        waited.append(True)
+        os.environ["QUERY_STRING"] = "days=40&episode=recurrent"
+
+    fake_utils = types.ModuleType("voila.utils")
+    fake_utils.wait_for_request = wait_for_request
+    fake_voila = types.ModuleType("voila")
+    fake_voila.utils = fake_utils
+    monkeypatch.setitem(sys.modules, "voila", fake_voila)
+    monkeypatch.setitem(sys.modules, "voila.utils", fake_utils)
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("QUERY_STRING", "")
+    app = DashboardApp.from_environment(content)
+    assert waited == [True]
+    assert app.plan.scenario == Scenario(40, "recurrent")
+
+
+def test_an_error_in_a_callback_shows_a_friendly_message_and_logs_the_traceback(app, monkeypatch, caplog):
+    def broken_build_plan(scenario, content):
+        raise RuntimeError("internal detail that must not reach the viewer")
+
+    monkeypatch.setattr(dashboard_module, "build_plan", broken_build_plan)
+    with caplog.at_level(logging.ERROR, logger="backcare_nb"):
+        app.days_slider.value = 12  # must not raise
+    error = text_of(app, "bc-error")
+    assert error == FRIENDLY_ERROR
+    assert "Traceback" not in app.page_html() and "internal detail" not in app.page_html()
+    assert "Day 2" in text_of(app, "bc-stage")  # the previous plan stays
+    logged = [record for record in caplog.records if record.name == "backcare_nb"]
+    assert logged and logged[0].exc_info and "internal detail" in str(logged[0].exc_info[1])
+
+    monkeypatch.undo()
+    app.days_slider.value = 13
+    assert text_of(app, "bc-error") == ""
+    assert "Day 13" in text_of(app, "bc-stage")
+
+
+def test_an_error_while_applying_a_case_is_caught(app, monkeypatch):
+    def broken_case(case_id, content):
+        raise KeyError(case_id)
+
+    monkeypatch.setattr(dashboard_module, "scenario_from_case", broken_case)
+    app.case_picker.value = "day5_severe"
+    assert text_of(app, "bc-error") == FRIENDLY_ERROR
+
+
+def test_a_change_that_does_not_move_the_chart_does_not_redraw_it(app, monkeypatch):
+    drawn = []
+
+    def counting_png(plan, content, days=120):
+        drawn.append(plan.scenario.days_since_onset)
+        return timeline_png(plan, content, days)
+
+    monkeypatch.setattr(dashboard_module, "timeline_png", counting_png)
+    app.pain_slider.value = 7
+    app.red_flag_boxes["fever"].value = True
+    app.red_flag_boxes["fever"].value = False
+    assert drawn == [2]  # only the urgent gate needed a new picture
+    app.days_slider.value = 3
+    app.days_slider.value = 2
+    assert drawn == [2, 3]
+
+
+# --- the timeline and the schedule -----------------------------------------------------------------
+
+
+def _timeline_alt(app: DashboardApp) -> str:
+    (image,) = page(app).find_all("bc-timeline")[0].find_all(tag="img")
+    assert image.attrs["src"].startswith("data:image/png;base64,")
+    return image.attrs["alt"]
+
+
+def test_the_timeline_is_a_png_with_a_text_alternative(app):
+    alt = _timeline_alt(app)
+    assert "the current day, 2, is marked" in alt
+    assert "Acute stage (0-7 days), days 0-7" in alt
+    assert "Days 0-7: Heat, Ice" in alt
+    app.days_slider.value = 40
+    app.episode_picker.value = "recurrent"
+    assert "Days 8-120: Bent-over row" in _timeline_alt(app)
+
+
+def test_timeline_functions_are_pure_and_mark_statuses_in_words(content):
+    plan = build_plan(Scenario(3, cautions=("pregnancy_20_weeks",)), content)
+    assert timeline_png(plan, content).startswith(b"\x89PNG")
+    text = timeline_text(plan, content)
+    assert "Anti-inflammatory painkillers (NSAIDs) (not advised for this person)" in text
+    figure = timeline_figure(plan, content)
+    labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    assert "Medicines" in labels and "Child's pose" in labels
+    assert "matplotlib.pyplot" not in sys.modules or figure.canvas.manager is None
+
+
+def test_weekly_schedule_spreads_strengthening_over_the_week(content):
+    frame = weekly_schedule(build_plan(Scenario(40, "recurrent"), content))
+    assert list(frame.columns) == list(DAYS) == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    row = frame.loc["Bent-over row"]
+    assert (row["Mon"], row["Wed"], row["Fri"]) == (
+        "2-3 sets of 10 reps",
+        "2-3 sets of 10 reps",
+        "2-3 sets of 10 reps (optional)",
+    )
+    assert row["Tue"] == row["Thu"] == row["Sat"] == row["Sun"] == ""
+    assert set(frame.loc["Child's pose"]) == {"3 sets of 5-10 reps"}
+    assert "Bed rest (not advised)" not in frame.index
+    assert "Bed rest (not advised)" in frame.attrs["message"]
+
+
+def test_weekly_schedule_is_empty_when_the_gate_holds_self_care(content):
+    frame = weekly_schedule(build_plan(Scenario(5, red_flags=("fever",)), content))
+    assert frame.empty
+    assert frame.attrs["message"] == "No schedule: the self-care plan is on hold. Urgent: same-day assessment."
+
+
+def test_weekly_schedule_marks_medicines_that_need_a_check(content):
+    frame = weekly_schedule(build_plan(Scenario(2, cautions=("age_65_plus",)), content))
+    assert frame.loc["Anti-inflammatory painkillers (NSAIDs)", "Mon"] == "Check first; lowest dose that helps"
+    assert "Muscle relaxants (prescription only)" not in frame.index  # not advised at 65 or over
+
+
+def test_the_schedule_panel_shows_the_table(app):
+    schedule = page(app).find_all("bc-schedule")[0]
+    (table,) = schedule.find_all(tag="table")
+    headers = [cell.text for cell in table.find_all(tag="th")][:8]
+    assert headers == ["What", *DAYS]
+    rows = {row.find_all(tag="th")[0].text: row.find_all(tag="td") for row in table.find_all(tag="tr")[1:]}
+    # A daily item reads once across the week: one cell spanning the seven days.
+    (heat,) = rows["Heat"]
+    assert (heat.text, heat.attrs["colspan"]) == ("20 minutes at a time", "7")
+    app.days_slider.value = 40
+    app.episode_picker.value = "recurrent"
+    table = page(app).find_all("bc-schedule")[0].find_all(tag="table")[0]
+    rows = {row.find_all(tag="th")[0].text: row.find_all(tag="td") for row in table.find_all(tag="tr")[1:]}
+    assert [cell.text for cell in rows["Superman"]] == [
+        "2-3 sets of 10 reps",
+        "",
+        "2-3 sets of 10 reps",
+        "",
+        "2-3 sets of 10 reps (optional)",
+        "",
+        "",
+    ]
