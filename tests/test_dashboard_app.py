@@ -524,3 +524,34 @@ def test_the_schedule_panel_shows_the_table(app):
         "",
         "",
     ]
+
+
+# --- teaching mode inside the dashboard --------------------------------------------------------------
+
+
+def test_teaching_panels_are_built_when_first_opened(app):
+    import ipywidgets as widgets
+
+    assert app.teaching.titles == ("Compare two scenarios", "Evidence lens")
+    assert all(isinstance(child, widgets.HTML) for child in app.teaching.children)  # nothing built yet
+
+    app.teaching.selected_index = 0
+    compare = app.teaching.children[0]
+    assert "bc-compare" in compare._dom_classes
+    table = "".join(widget.value for widget in _html_widgets(compare))
+    assert "Added" in table and "Removed" in table  # day 3 vs day 14 by default
+
+    app.teaching.selected_index = 1
+    lens = "".join(widget.value for widget in _html_widgets(app.teaching.children[1]))
+    assert "COCHRANE-NSAID2020" in lens and "<img" in lens
+
+
+def test_presenter_play_drives_the_day_slider_and_large_type_toggles(app):
+    link = app.presenter.link
+    assert link.source == (app.presenter.play, "value") and link.target == (app.days_slider, "value")
+    assert (app.presenter.play.min, app.presenter.play.max) == (0, 120)
+
+    app.presenter.large_type.value = True
+    assert "bc-large" in app.widget._dom_classes
+    app.presenter.large_type.value = False
+    assert "bc-large" not in app.widget._dom_classes

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -20,6 +22,28 @@ FRIENDLY_MESSAGE = (
 )
 
 Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def log_to_server() -> None:
+    """Send the ``backcare_nb`` log to the server's own stderr, once per kernel.
+
+    In a kernel both ``sys.stderr`` and file descriptor 2 are forwarded to the browser (ipykernel
+    captures the descriptor too), and a logger with no handler falls back to ``sys.stderr``: a
+    logged traceback would reach the viewer after all. ``sys.stderr.fileno()`` is ipykernel's copy
+    of the original descriptor, which the Voilà server's log collects; outside a kernel it is
+    simply stderr. Every app calls this when it is built.
+    """
+    if any(getattr(handler, "_backcare_server_log", False) for handler in LOGGER.handlers):
+        return
+    try:
+        stream = os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1, encoding="utf-8", errors="replace")
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
+        stream = sys.__stderr__ or sys.stderr
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler._backcare_server_log = True  # type: ignore[attr-defined]
+    LOGGER.addHandler(handler)
+    LOGGER.propagate = False  # the root logger's handlers may write to the forwarded stderr
 
 
 def guarded(method: Method) -> Method:
@@ -34,6 +58,7 @@ def guarded(method: Method) -> Method:
         try:
             return method(self, *args, **kwargs)
         except Exception:
+            log_to_server()
             LOGGER.exception("Error in %s.%s", type(self).__name__, method.__name__)
             try:
                 self.message.value = f'<p class="bc-error" role="alert">{FRIENDLY_MESSAGE}</p>'

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,7 +26,11 @@ from backcare_nb.plan import Plan, build_plan
 from backcare_nb.scenario import MAX_DAYS, MAX_PAIN, Scenario, scenario_from_case, scenario_from_query
 from backcare_nb.schedule import weekly_schedule
 from backcare_nb.ui import panels
+from backcare_nb.ui.callbacks import log_to_server
+from backcare_nb.ui.compare import CompareApp
+from backcare_nb.ui.evidence import EvidenceLensApp
 from backcare_nb.ui.panels import escape
+from backcare_nb.ui.presenter import PresenterControls
 
 logger = logging.getLogger("backcare_nb")
 
@@ -35,6 +38,8 @@ SLIDER_DAYS = 120  # the slider's range; the text box reaches MAX_DAYS
 NO_CASE = ""
 WIDE_LABELS = {"description_width": "initial"}
 TIMELINE_CACHE_SIZE = 64
+#: Teaching panels under the plan: title -> app class (built from content when first opened).
+TEACHING_PANELS = {"Compare two scenarios": CompareApp, "Evidence lens": EvidenceLensApp}
 #: Output panels, top to bottom; each is an HTML widget in ``DashboardApp.outputs``.
 OUTPUT_NAMES = (
     "style",
@@ -51,26 +56,6 @@ OUTPUT_NAMES = (
     "handout",
     "disclaimer",
 )
-
-
-def log_to_server() -> None:
-    """Send the ``backcare_nb`` log to the server's own stderr, once per kernel.
-
-    In a kernel both ``sys.stderr`` and file descriptor 2 are forwarded to the browser (ipykernel
-    captures the descriptor too), so a traceback logged there would reach the viewer after all.
-    ``sys.stderr.fileno()`` is ipykernel's copy of the original descriptor, which the Voilà
-    server's log collects; outside a kernel it is simply stderr.
-    """
-    if any(getattr(handler, "_backcare_server_log", False) for handler in logger.handlers):
-        return
-    try:
-        stream = os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1, encoding="utf-8", errors="replace")
-    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
-        stream = sys.__stderr__ or sys.stderr
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    handler._backcare_server_log = True  # type: ignore[attr-defined]
-    logger.addHandler(handler)
 
 
 class DashboardApp:
@@ -210,7 +195,31 @@ class DashboardApp:
         body = widgets.HBox([controls, outputs], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         app = widgets.VBox([self.outputs["style"], self.outputs["notices"], self.outputs["error"], body])
         app.add_class("bc-app")
+        # Presenter mode: play days 0-120 on the slider, and large type for a projector.
+        self.presenter = PresenterControls(self.days_slider, app)
+        self.presenter.container.add_class("bc-presenter")
+        self.teaching = self._build_teaching()
+        app.children = (self.presenter.container, *app.children, self.teaching)
         return app
+
+    def _build_teaching(self) -> widgets.Accordion:
+        """The compare view and the evidence lens, built when first opened (they cost a chart)."""
+        placeholders = [widgets.HTML("<p>Opening...</p>") for _ in TEACHING_PANELS]
+        teaching = widgets.Accordion(children=placeholders, titles=tuple(TEACHING_PANELS), selected_index=None)
+        teaching.add_class("bc-teaching")
+        teaching.observe(self._on_open_panel, names="selected_index")
+        return teaching
+
+    def _on_open_panel(self, change: dict[str, Any]) -> None:
+        self._safely(self._open_panel, change["new"])
+
+    def _open_panel(self, index: int | None) -> None:
+        if index is None or not isinstance(self.teaching.children[index], widgets.HTML):
+            return  # closed, or already built
+        panel = TEACHING_PANELS[tuple(TEACHING_PANELS)[index]](self._content)
+        children = list(self.teaching.children)
+        children[index] = panel.container
+        self.teaching.children = children
 
     def _wire(self) -> None:
         for control in self._controls():
