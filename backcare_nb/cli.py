@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from backcare_nb.content import ContentError, load_content
+from backcare_nb import serve as _serve
+from backcare_nb.content import CONTENT_DIR_ENV, ContentError, load_content
 from backcare_nb.plan import build_plan
 from backcare_nb.render import plan_to_dict, plan_to_html, plan_to_markdown, plan_to_text
 from backcare_nb.scenario import EPISODES, MAX_DAYS, MAX_PAIN, Scenario
@@ -51,7 +54,63 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--flag", action="append", default=[], metavar="ID", help="a red flag id (repeatable)")
     plan.add_argument("--caution", action="append", default=[], metavar="ID", help="a caution id (repeatable)")
     plan.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
+
+    dashboard = commands.add_parser(
+        "dashboard",
+        help="serve the Voila dashboard (see docs/deploy.md)",
+        description="Serve notebooks/dashboard.ipynb with Voila and backcare_nb/voila_config/voila.json.",
+    )
+    dashboard.add_argument("--port", type=_bounded(1, 65535, "--port"), default=8866, help="port (default: 8866)")
+    dashboard.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; 0.0.0.0 for every address)"
+    )
+    dashboard.add_argument(
+        "--token",
+        default=None,
+        help=f"require ?token=... to open the page (default: ${_serve.TOKEN_ENV} if set, else no token)",
+    )
+    dashboard.add_argument("--theme", choices=_serve.THEMES, default="light", help="light or dark (default: light)")
+    dashboard.add_argument(
+        "--preheat",
+        type=_bounded(0, 64, "--preheat"),
+        default=0,
+        metavar="N",
+        help="keep N kernels started and the notebook run ahead of the viewers (default: 0, off)",
+    )
+    dashboard.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    dashboard.add_argument(
+        "--cull-idle",
+        type=_bounded(1, 7 * 24 * 3600, "--cull-idle"),
+        default=None,
+        metavar="SECONDS",
+        help="shut a viewer's kernel down after SECONDS idle (default: voila.json's 1800)",
+    )
+    dashboard.add_argument(
+        "--base-url", default="/", help="URL prefix when behind a proxy such as JupyterHub (default: /)"
+    )
     return parser
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    token = args.token if args.token is not None else os.environ.get(_serve.TOKEN_ENV) or None
+    if args.content:
+        # The kernels read content through this variable (they cannot see our arguments).
+        os.environ[CONTENT_DIR_ENV] = str(Path(args.content).resolve())
+    options = _serve.ServeOptions(
+        port=args.port,
+        host=args.host,
+        token=token,
+        theme=args.theme,
+        preheat=args.preheat,
+        open_browser=not args.no_browser,
+        cull_idle_seconds=args.cull_idle,
+        base_url=args.base_url,
+    )
+    try:
+        return _serve.serve(options)
+    except FileNotFoundError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as error:
         print(f"{PROG}: content error: {error}", file=sys.stderr)
         return 1
+    if args.command == "dashboard":
+        return _dashboard(args)
 
     for option, given, known in (
         ("--flag", args.flag, content.red_flag_ids),

@@ -548,7 +548,8 @@ def test_teaching_panels_are_built_when_first_opened(app):
 
 def test_presenter_play_drives_the_day_slider_and_large_type_toggles(app):
     link = app.presenter.link
-    assert link.source == (app.presenter.play, "value") and link.target == (app.days_slider, "value")
+    # The slider leads: the browser copies source to target on load, and the slider holds the day.
+    assert link.source == (app.days_slider, "value") and link.target == (app.presenter.play, "value")
     assert (app.presenter.play.min, app.presenter.play.max) == (0, 120)
 
     app.presenter.large_type.value = True

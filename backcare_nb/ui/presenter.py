@@ -56,7 +56,9 @@ class PresenterControls:
             interval=PLAY_INTERVAL_MS,
             description="Play days",
         )
-        self.link = widgets.jslink((self.play, "value"), (slider, "value"))
+        # The slider is the source: on page load jslink copies source to target, and the slider
+        # already holds the scenario's day (from a deep link or a case); the play control follows.
+        self.link = widgets.jslink((slider, "value"), (self.play, "value"))
         self.large_type = widgets.ToggleButton(
             value=False, description="Large type", tooltip="Larger text for a projector", icon="text-height"
         )

@@ -1,0 +1,112 @@
+"""Serve the dashboard with Voilà and the project's own configuration: ``backcare-nb dashboard``.
+
+What this adds to a bare ``voila notebooks/dashboard.ipynb``:
+
+- the committed configuration in ``backcare_nb/voila_config/voila.json`` (sources stripped, no
+  tracebacks, no files under /voila/files, template and theme not overridable from the URL, idle
+  kernels culled, bound to localhost), and only that file: ``Voila.config_file_paths`` is set to
+  its folder, so a voila.json in the working directory or in a Jupyter config folder is ignored;
+- the ``backcare`` template (``backcare_nb/share/jupyter/voila/templates/backcare``): Voilà's lab
+  template without its CDN stylesheets, found through ``JUPYTER_PATH``;
+- a single notebook served at the site root (no directory tree), found next to the package in a
+  checkout and inside it in a wheel.
+
+Nothing here imports Voilà until :func:`serve` runs, so ``backcare-nb plan`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VOILA_CONFIG_DIR = PACKAGE_DIR / "voila_config"
+JUPYTER_DATA_DIR = PACKAGE_DIR / "share" / "jupyter"
+TEMPLATE_NAME = "backcare"
+THEMES = ("light", "dark")
+TOKEN_ENV = "BACKCARE_TOKEN"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0", "")
+
+
+def dashboard_notebook() -> Path:
+    """The dashboard notebook: ``backcare_nb/notebooks/`` in a wheel, else the checkout's notebooks/."""
+    for folder in (PACKAGE_DIR / "notebooks", PACKAGE_DIR.parent / "notebooks"):
+        candidate = folder / "dashboard.ipynb"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"dashboard.ipynb not found in {PACKAGE_DIR / 'notebooks'} or {PACKAGE_DIR.parent / 'notebooks'}"
+    )
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What ``backcare-nb dashboard`` was asked for; every field has the command line's default."""
+
+    port: int = 8866
+    host: str = "127.0.0.1"
+    token: str | None = None
+    theme: str = "light"
+    preheat: int = 0
+    open_browser: bool = True
+    cull_idle_seconds: int | None = None
+    base_url: str = "/"
+    notebook: Path | None = None
+
+
+def voila_argv(options: ServeOptions) -> list[str]:
+    """The Voilà command line (without the program name) for ``options``.
+
+    Values given here override voila.json; everything else comes from voila.json.
+    """
+    notebook = options.notebook or dashboard_notebook()
+    base_url = "/" + options.base_url.strip("/") + "/" if options.base_url.strip("/") else "/"
+    argv = [
+        str(notebook),
+        f"--Voila.config_file_paths={VOILA_CONFIG_DIR}",
+        f"--Voila.port={options.port}",
+        f"--Voila.ip={options.host}",
+        f"--Voila.base_url={base_url}",
+        f"--VoilaConfiguration.theme={options.theme}",
+        f"--Voila.open_browser={options.open_browser}",
+    ]
+    if options.token:
+        argv.append(f"--Voila.token={options.token}")
+    if options.preheat > 0:
+        argv.append("--VoilaConfiguration.preheat_kernel=True")
+        argv.append(f"--VoilaConfiguration.default_pool_size={options.preheat}")
+    if options.cull_idle_seconds is not None:
+        argv.append(f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}")
+        # Check at least as often as the timeout, so a short timeout (as in the benchmark) bites.
+        interval = max(1, min(60, options.cull_idle_seconds))
+        argv.append(f"--MappingKernelManager.cull_interval={interval}")
+    return argv
+
+
+def prepare_environment(options: ServeOptions, environ: dict[str, str] | None = None) -> None:
+    """Put the backcare template on ``JUPYTER_PATH`` and tell preheated kernels where to ask.
+
+    Kernels inherit this environment. A preheated kernel waits for its request over a websocket to
+    ``VOILA_APP_IP`` (Voilà assumes 127.0.0.1); when bound to one other address, point it there.
+    """
+    environ = os.environ if environ is None else environ
+    existing = environ.get("JUPYTER_PATH", "")
+    paths = [str(JUPYTER_DATA_DIR), *[p for p in existing.split(os.pathsep) if p and p != str(JUPYTER_DATA_DIR)]]
+    environ["JUPYTER_PATH"] = os.pathsep.join(paths)
+    if options.host not in LOOPBACK_HOSTS:
+        environ["VOILA_APP_IP"] = options.host
+
+
+def serve(options: ServeOptions) -> int:
+    """Run Voilà in this process until it is stopped (Ctrl-C or SIGTERM); returns the exit status.
+
+    Voilà shuts its kernels down on the way out.
+    """
+    prepare_environment(options)
+    from voila.app import Voila  # slow import (tornado, jupyter_server): only when serving
+
+    app = Voila.instance()
+    app.initialize(voila_argv(options))
+    app.start()
+    return 0

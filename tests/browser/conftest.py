@@ -1,0 +1,309 @@
+"""Fixtures for the browser tests: the real dashboard server and a real Chromium.
+
+- ``dashboard_server`` (session): ``python -m backcare_nb dashboard --port <free> --no-browser``, the
+  command the README gives, on a free loopback port; stopped (its process group, kernels included)
+  at the end of the session.
+- ``browser`` (session): Debian's Chromium driven by Playwright, headless. Found through
+  ``$BACKCARE_CHROMIUM``, /usr/bin/chromium or ``chromium`` on the PATH; when none is there the
+  tests fail (never skip) and say how to install it. Playwright never downloads a browser here.
+- ``dashboard`` (per test): a fresh browser context and page opened on the server, with every
+  request URL, every websocket frame received and every dialog recorded for the checks in
+  test_dashboard_browser.py, and helpers that read what a viewer sees.
+
+A failing test leaves a screenshot (and the page's HTML) in tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM_ENV = "BACKCARE_CHROMIUM"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVER_START_SECONDS = 90
+# A cold kernel imports pandas and matplotlib and runs the notebook: allow for a slow CI machine.
+PAGE_READY_MS = 90_000
+UPDATE_MS = 30_000
+
+# --- finding things -------------------------------------------------------------------------------
+
+
+def find_chromium() -> str:
+    """The Chromium executable: ``$BACKCARE_CHROMIUM``, /usr/bin/chromium, or ``chromium`` on PATH."""
+    candidates = [os.environ.get(CHROMIUM_ENV, ""), "/usr/bin/chromium", shutil.which("chromium") or ""]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    pytest.fail(
+        "Chromium not found: the browser tests need Debian's 'chromium' package (apt-get install chromium, "
+        f"or `make chromium`), or ${CHROMIUM_ENV} pointing at a Chromium executable.",
+        pytrace=False,
+    )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (kernels included), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def kernel_pids(server_pid: int) -> list[int]:
+    """The kernel processes the server ``server_pid`` has running."""
+    kernels = []
+    for pid in _descendants(server_pid):
+        try:
+            if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                kernels.append(pid)
+        except OSError:
+            continue
+    return kernels
+
+
+# --- the server -----------------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardServer:
+    """A running ``backcare-nb dashboard``: its origin (``http://127.0.0.1:<port>``) and log file."""
+
+    origin: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def url(self, query: str = "") -> str:
+        return f"{self.origin}/{query}"
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def start_dashboard_server(log_path: Path, *extra: str) -> DashboardServer:
+    """Start the dashboard with the project's own command and wait until it answers HTTP."""
+    port = free_port()
+    command = [sys.executable, "-m", "backcare_nb", "dashboard", "--port", str(port), "--no-browser", *extra]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("w", encoding="utf-8")
+    process = subprocess.Popen(
+        command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=os.environ.copy()
+    )
+    log.close()
+    origin = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}:\n{log_path.read_text()}")
+        try:
+            # A cheap page that needs no kernel: any HTTP answer means the server is up.
+            urllib.request.urlopen(f"{origin}/voila/static/voila.js", timeout=2).close()
+            return DashboardServer(origin=origin, process=process, log_path=log_path)
+        except urllib.error.HTTPError:
+            return DashboardServer(origin=origin, process=process, log_path=log_path)
+        except OSError:
+            time.sleep(0.25)
+    stop_dashboard_server(process)
+    raise RuntimeError(f"{' '.join(command)} did not answer within {SERVER_START_SECONDS} s:\n{log_path.read_text()}")
+
+
+def stop_dashboard_server(process: subprocess.Popen) -> None:
+    """SIGTERM the server's process group (Voilà then shuts its kernels down); SIGKILL stragglers."""
+    stragglers = kernel_pids(process.pid)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    # Kernels normally go with the server; kill those still alive (every process descends from 1).
+    for pid in set(stragglers) & set(kernel_pids(1)) if stragglers else ():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def start_server() -> Iterator:
+    """A function starting more dashboard servers (``start_server(name, *arguments)``), all stopped
+    at the end of the session."""
+    started: list[DashboardServer] = []
+
+    def start(name: str, *arguments: str) -> DashboardServer:
+        server = start_dashboard_server(ARTIFACTS / f"{name}-server.log", *arguments)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        stop_dashboard_server(server.process)
+
+
+@pytest.fixture(scope="session")
+def dashboard_server(start_server) -> DashboardServer:
+    """The dashboard as the README starts it, shared by the session's tests."""
+    return start_server("dashboard")
+
+
+@pytest.fixture
+def running_kernels(dashboard_server):
+    """A function returning the set of kernel process ids the session server has running now."""
+    return lambda: set(kernel_pids(dashboard_server.process.pid))
+
+
+# --- the browser ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = find_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class DashboardPage:
+    """One viewer's page, with what it requested and received recorded, and readers for its text."""
+
+    page: object
+    server: DashboardServer
+    requests: list[str] = field(default_factory=list)
+    frames: list[str] = field(default_factory=list)
+    websockets: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    # navigation
+    def open(self, query: str = "") -> DashboardPage:
+        """Open the dashboard (``query`` like ``"?days=10"``) and wait until the plan is shown."""
+        self.page.goto(self.server.url(query), wait_until="domcontentloaded")
+        self.page.locator(".bc-stage").first.wait_for(state="visible", timeout=PAGE_READY_MS)
+        return self
+
+    # what the viewer reads
+    def text(self, selector: str) -> str:
+        locator = self.page.locator(selector)
+        return " ".join(locator.all_inner_texts())
+
+    def item_ids(self) -> list[str]:
+        return [item.get_attribute("data-item-id") for item in self.page.locator(".bc-plan .bc-item").all()]
+
+    # controls, found by their visible labels as a viewer (or a screen reader) finds them
+    def slider_handle(self, label: str):
+        box = self.page.locator(".widget-slider").filter(has=self.page.get_by_text(label, exact=True))
+        return box.locator("[role=slider]")
+
+    def slider_value(self, label: str) -> int:
+        return round(float(self.slider_handle(label).get_attribute("aria-valuenow")))
+
+    def select(self, label: str):
+        return self.page.get_by_label(label, exact=True)
+
+    def checkbox(self, label: str):
+        return self.page.get_by_role("checkbox", name=label, exact=True)
+
+    # waiting for the kernel's answer
+    def expect_text(self, selector: str, text: str) -> None:
+        from playwright.sync_api import expect
+
+        expect(self.page.locator(selector).first).to_contain_text(text, timeout=UPDATE_MS)
+
+    def html(self) -> str:
+        return self.page.content()
+
+    def received(self) -> str:
+        """Everything the websocket delivered so far, as text."""
+        return "\n".join(self.frames)
+
+
+def _frame_text(payload) -> str:
+    if isinstance(payload, bytes | bytearray):
+        return bytes(payload).decode("utf-8", errors="replace")
+    return str(payload)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so a fixture can tell whether its test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture
+def dashboard(request, browser, dashboard_server) -> Iterator[DashboardPage]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    viewer = DashboardPage(page=page, server=dashboard_server)
+    page.on("request", lambda req: viewer.requests.append(req.url))
+
+    def on_websocket(websocket) -> None:
+        viewer.websockets.append(websocket.url)
+        websocket.on("framereceived", lambda payload: viewer.frames.append(_frame_text(payload)))
+
+    page.on("websocket", on_websocket)
+
+    def on_dialog(dialog) -> None:
+        viewer.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    yield viewer
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
+        except Exception as error:  # the page may be the thing that broke
+            print(f"could not save a screenshot for {name}: {error}")
+    # Closing with beforeunload lets Voilà shut this viewer's kernel down, as a real tab close does.
+    try:
+        if not page.is_closed():
+            with page.expect_event("close"):
+                page.close(run_before_unload=True)
+    finally:
+        context.close()
