@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, replace
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -125,13 +126,14 @@ def _day_range(first: int, last: int) -> str:
     return f"day {first}" if first == last else f"days {first}-{last}"
 
 
-def timeline_figure(plan: Plan, content: Content, days: int = 120) -> Figure:
+def timeline_figure(plan: Plan, content: Content, days: int = 120, mark_day: bool = True) -> Figure:
     """The timeline as a matplotlib Figure.
 
     Top lanes show the article's stages and the guideline bands; below, one row per item, grouped
     under its category, with a bar over the days it applies (hatched when a caution changes it).
     The scenario's day is marked with a vertical line (at the right edge, with an arrow, when it
-    is past ``days``). The day axis is on a square-root scale so the first week gets room.
+    is past ``days``) unless ``mark_day`` is false. The day axis is on a square-root scale so the
+    first week gets room.
     """
     rows = [] if plan.gate.holds_self_care else timeline_rows(plan, content, days)
     colours = _category_colours(content)
@@ -217,21 +219,8 @@ def timeline_figure(plan: Plan, content: Content, days: int = 120) -> Figure:
             bbox={"facecolor": "#ffe9e9", "edgecolor": "#a50000", "boxstyle": "round,pad=0.4"},
         )
 
-    day = plan.scenario.days_since_onset
-    marker = min(day, days)
-    axes.axvline(marker, color="#000000", linewidth=2.2)
-    axes.annotate(
-        f"Day {day}" + (" →" if day > days else ""),
-        xy=(marker, -0.5),
-        xytext=(0, 4),
-        textcoords="offset points",
-        ha="right" if day > days * 0.8 else "center",
-        va="bottom",
-        fontsize=9,
-        fontweight="bold",
-        annotation_clip=False,
-        bbox={"facecolor": "white", "edgecolor": "#000000", "boxstyle": "round,pad=0.2"},
-    )
+    if mark_day:
+        _mark_day(axes, plan.scenario.days_since_onset, days)
 
     legend = [
         Patch(facecolor=colours.get(cid, OKABE_ITO[-1]), edgecolor="#1a1a1a", label=label)
@@ -250,12 +239,71 @@ def timeline_figure(plan: Plan, content: Content, days: int = 120) -> Figure:
     return figure
 
 
-def timeline_png(plan: Plan, content: Content, days: int = 120) -> bytes:
-    """The timeline figure as PNG bytes (see :func:`timeline_figure`)."""
+def _mark_day(axes: Axes, day: int, days: int) -> None:
+    marker = min(day, days)
+    axes.axvline(marker, color="#000000", linewidth=2.2)
+    axes.annotate(
+        f"Day {day}" + (" →" if day > days else ""),
+        xy=(marker, -0.5),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="right" if day > days * 0.8 else "center",
+        va="bottom",
+        fontsize=9,
+        fontweight="bold",
+        annotation_clip=False,
+        bbox={"facecolor": "white", "edgecolor": "#000000", "boxstyle": "round,pad=0.2"},
+    )
+
+
+def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     # A lighter compression level: the PNG is a little larger but is written in a fraction of the time.
-    timeline_figure(plan, content, days).savefig(buffer, format="png", pil_kwargs={"compress_level": 3})
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
+
+
+def timeline_png(plan: Plan, content: Content, days: int = 120) -> bytes:
+    """The timeline figure as PNG bytes, with the day marked (see :func:`timeline_figure`)."""
+    return _png(timeline_figure(plan, content, days))
+
+
+@dataclass(frozen=True)
+class TimelineImage:
+    """The timeline without its day marker, and where its plot area sits in the picture.
+
+    The picture depends on the episode, the gate and the cautions but not on the day, so the
+    dashboard draws it once per combination and places the day marker over it in HTML: moving
+    the day then costs no drawing at all. Fractions are of the picture's width and height,
+    measured from its left and top edges.
+    """
+
+    png: bytes
+    days: int
+    plot_left: float
+    plot_right: float
+    plot_top: float
+    plot_bottom: float
+
+    def day_fraction(self, day: int) -> float:
+        """Where ``day`` falls across the picture (0 = left edge, 1 = right edge); past ``days``
+        it sits at the right end of the axis, as the drawn marker does."""
+        share = float(np.sqrt(min(max(day, 0), self.days)) / np.sqrt(self.days))
+        return self.plot_left + (self.plot_right - self.plot_left) * share
+
+
+def timeline_image(plan: Plan, content: Content, days: int = 120) -> TimelineImage:
+    """The unmarked timeline as a :class:`TimelineImage` (the day is placed by the caller)."""
+    figure = timeline_figure(plan, content, days, mark_day=False)
+    box = figure.axes[0].get_position()
+    return TimelineImage(
+        png=_png(figure),
+        days=days,
+        plot_left=float(box.x0),
+        plot_right=float(box.x1),
+        plot_top=float(1 - box.y1),
+        plot_bottom=float(1 - box.y0),
+    )
 
 
 def timeline_text(plan: Plan, content: Content, days: int = 120) -> str:

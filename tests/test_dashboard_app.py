@@ -20,7 +20,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")  # before anything imports matplotlib
 import pytest
 
 from backcare_nb import Scenario, build_plan, load_content
-from backcare_nb.charts import timeline_figure, timeline_png, timeline_text
+from backcare_nb.charts import timeline_figure, timeline_image, timeline_png, timeline_text
 from backcare_nb.render import DISCLAIMER
 from backcare_nb.schedule import DAYS, weekly_schedule
 from backcare_nb.ui import DashboardApp
@@ -431,18 +431,42 @@ def test_an_error_while_applying_a_case_is_caught(app, monkeypatch):
 def test_a_change_that_does_not_move_the_chart_does_not_redraw_it(app, monkeypatch):
     drawn = []
 
-    def counting_png(plan, content, days=120):
-        drawn.append(plan.scenario.days_since_onset)
-        return timeline_png(plan, content, days)
+    def counting_image(plan, content, days=120):
+        drawn.append((plan.scenario.days_since_onset, plan.scenario.episode))
+        return timeline_image(plan, content, days)
 
-    monkeypatch.setattr(dashboard_module, "timeline_png", counting_png)
+    monkeypatch.setattr(dashboard_module, "timeline_image", counting_image)
     app.pain_slider.value = 7
     app.red_flag_boxes["fever"].value = True
     app.red_flag_boxes["fever"].value = False
-    assert drawn == [2]  # only the urgent gate needed a new picture
+    assert drawn == [(2, "first")]  # only the urgent gate needed a new picture
     app.days_slider.value = 3
-    app.days_slider.value = 2
-    assert drawn == [2, 3]
+    app.days_slider.value = 90
+    assert drawn == [(2, "first")]  # the day only moves the marker laid over the picture
+    app.episode_picker.value = "recurrent"
+    assert drawn == [(2, "first"), (90, "recurrent")]
+
+
+def _day_marker(app: DashboardApp) -> Element:
+    (marker,) = page(app).find_all("bc-day-marker")
+    return marker
+
+
+def test_the_day_marker_moves_along_the_timeline_with_the_day(app):
+    def left(marker: Element) -> float:
+        style = dict(part.split(":") for part in marker.attrs["style"].split(";"))
+        return float(style["left"].rstrip("%"))
+
+    positions = []
+    for day in (0, 7, 28, 120):
+        app.days_slider.value = day
+        marker = _day_marker(app)
+        assert marker.text == f"Day {day}"
+        positions.append(left(marker))
+    assert positions == sorted(positions) and len(set(positions)) == 4
+    assert 0 < positions[0] < positions[-1] < 100
+    app.days_text.value = 200  # past the chart: pinned to its right end, with an arrow
+    assert left(_day_marker(app)) == positions[-1] and _day_marker(app).text == "Day 200 →"
 
 
 # --- the timeline and the schedule -----------------------------------------------------------------

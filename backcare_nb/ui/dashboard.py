@@ -20,7 +20,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from backcare_nb.charts import timeline_png, timeline_text
+from backcare_nb.charts import TimelineImage, timeline_image, timeline_text
 from backcare_nb.content import Content
 from backcare_nb.plan import Plan, build_plan
 from backcare_nb.scenario import MAX_DAYS, MAX_PAIN, Scenario, scenario_from_case, scenario_from_query
@@ -87,7 +87,7 @@ class DashboardApp:
         self._cases = {case["id"]: case for case in content.records["cases"]}
         self._updating = False  # set while the app itself moves controls, so handlers stand aside
         self._plan: Plan | None = None
-        self._timeline_cache: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._timeline_cache: OrderedDict[tuple[Any, ...], TimelineImage] = OrderedDict()
         self._build_controls()
         self._build_outputs()
         self.outputs["notices"].value = panels.notices_panel(notices)
@@ -346,18 +346,18 @@ class DashboardApp:
         self._plan = plan
 
     def _timeline(self, plan: Plan) -> str:
-        # The chart depends only on these: pain, the exact flags within a tier and the case do not.
+        # The picture depends only on these (not the day: its marker is HTML laid over the picture,
+        # so moving the day costs no drawing); pain, the flags within a tier and the case do not.
         scenario = plan.scenario
-        key = (scenario.days_since_onset, scenario.episode, plan.gate.tier, scenario.cautions)
-        html = self._timeline_cache.get(key)
-        if html is None:
-            html = panels.timeline_panel(timeline_png(plan, self._content), timeline_text(plan, self._content))
-            self._timeline_cache[key] = html
+        key = (scenario.episode, plan.gate.tier, scenario.cautions)
+        image = self._timeline_cache.get(key)
+        if image is None:
+            image = self._timeline_cache[key] = timeline_image(plan, self._content)
             if len(self._timeline_cache) > TIMELINE_CACHE_SIZE:
                 self._timeline_cache.popitem(last=False)
         else:
             self._timeline_cache.move_to_end(key)
-        return html
+        return panels.timeline_panel(image, scenario.days_since_onset, timeline_text(plan, self._content))
 
     # --- reading what the viewer sees (tests, notebooks) ---------------------------------------------
 

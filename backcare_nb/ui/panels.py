@@ -10,12 +10,15 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable, Mapping
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from backcare_nb.plan import Plan, PlanItem
 from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, plan_to_html
+
+if TYPE_CHECKING:  # importing charts would import matplotlib; only the type is needed here
+    from backcare_nb.charts import TimelineImage
 
 VERDICT_WORDS = {
     "agrees": "agrees with the article",
@@ -61,7 +64,13 @@ CSS = """
 .bc-app .bc-status { font-weight: 700; color: #a50000; }
 .bc-app .bc-item details { margin-top: .15rem; }
 .bc-app .bc-item summary { cursor: pointer; color: var(--jp-content-link-color, #0b5394); }
-.bc-app .bc-timeline img { max-width: 100%; height: auto; }
+.bc-app .bc-timeline img { max-width: 100%; height: auto; display: block; }
+.bc-app .bc-timeline-frame { position: relative; display: inline-block; max-width: 100%; }
+.bc-app .bc-day-marker { position: absolute; width: 0; border-left: 3px solid #000; margin-left: -1.5px;
+  pointer-events: none; }
+.bc-app .bc-day-label { position: absolute; bottom: 100%; left: 0; margin-bottom: 2px; padding: 0 .3em;
+  background: #fff; color: #000; border: 1px solid #000; border-radius: 3px; font-weight: 700;
+  font-size: .8rem; white-space: nowrap; }
 .bc-app .bc-schedule table { border-collapse: collapse; font-size: .9rem; }
 .bc-app .bc-schedule th, .bc-app .bc-schedule td { border: 1px solid #999; padding: .2rem .4rem;
   text-align: left; vertical-align: top; }
@@ -163,12 +172,24 @@ def plan_panel(plan: Plan) -> str:
     return "".join(parts)
 
 
-def timeline_panel(png: bytes, text: str) -> str:
-    """The timeline picture, with its text alternative as ``alt`` and as a folded description."""
-    data = base64.b64encode(png).decode("ascii")
+def timeline_panel(image: TimelineImage, day: int, text: str) -> str:
+    """The timeline picture with the day marked over it, its text alternative as ``alt`` and as a
+    folded description.
+
+    The marker is HTML laid over the picture at the day's place (percentages of the picture, so it
+    stays put when the picture scales); the picture itself does not change with the day.
+    """
+    data = base64.b64encode(image.png).decode("ascii")
+    left = f"{100 * image.day_fraction(day):.2f}%"
+    top = f"{100 * image.plot_top:.2f}%"
+    height = f"{100 * (image.plot_bottom - image.plot_top):.2f}%"
+    past = " →" if day > image.days else ""
+    shift = "-100%" if image.day_fraction(day) > 0.85 else "-50%"  # keep the label inside the picture
     return (
-        '<figure class="bc-timeline">'
+        '<figure class="bc-timeline"><div class="bc-timeline-frame">'
         f'<img src="data:image/png;base64,{data}" alt="{escape(text)}">'
+        f'<div class="bc-day-marker" aria-hidden="true" style="left:{left};top:{top};height:{height}">'
+        f'<span class="bc-day-label" style="transform:translateX({shift})">Day {day}{past}</span></div></div>'
         f"<figcaption><details><summary>The timeline in words</summary><p>{escape(text)}</p>"
         "</details></figcaption></figure>"
     )
