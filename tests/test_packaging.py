@@ -121,11 +121,14 @@ def test_environment_yml_lists_the_runtime_dependencies_of_pyproject():
         assert required in dict(runtime)
 
 
-def test_environment_yml_installs_this_checkout_and_matches_python_requirement():
+def test_environment_yml_matches_python_requirement_and_the_checkout_is_installed_with_pip():
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     conda, pip = _environment_dependencies((REPO / "environment.yml").read_text(encoding="utf-8"))
     assert dict(_requirement(text) for text in conda)["python"] == project["requires-python"]
-    assert [entry for entry in pip if entry.split()[-1] == "."], pip  # "-e ." or ".": not a remote branch
+    assert pip == []  # never a package from a remote branch; the checkout comes from pip, as below
+    assert "pip install --no-deps -e ." in (REPO / "README.md").read_text(encoding="utf-8")
+    assert "pip install --no-deps --no-cache-dir -e ." in (REPO / ".binder" / "postBuild").read_text(encoding="utf-8")
+    assert (REPO / ".binder" / "environment.yml").resolve() == (REPO / "environment.yml").resolve()
 
 
 def test_test_extra_holds_what_the_tests_need():
