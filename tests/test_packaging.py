@@ -40,6 +40,13 @@ def test_wheel_ships_every_content_table_inside_the_package(wheel):
     assert [name for name in shipped if f"backcare_nb/data/{name}" not in names] == []
 
 
+def test_wheel_ships_what_the_dashboard_command_serves(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "backcare_nb/notebooks/dashboard.ipynb" in names
+    assert "backcare_nb/voila_config/voila.json" in names
+    assert "backcare_nb/share/jupyter/voila/templates/backcare/index.html.j2" in names
+
+
 def test_wheel_declares_the_console_script(wheel):
     archive = zipfile.ZipFile(wheel)
     entry_points = next(name for name in archive.namelist() if name.endswith(".dist-info/entry_points.txt"))
