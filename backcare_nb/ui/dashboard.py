@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported at the top level
 
 from backcare_nb.charts import TimelineImage, timeline_image, timeline_text
 from backcare_nb.content import Content
@@ -148,10 +149,14 @@ class DashboardApp:
             style=WIDE_LABELS,
         )
 
-    @staticmethod
-    def _checkbox(label: str) -> widgets.Checkbox:
+    def _checkbox(self, label: str) -> widgets.Checkbox:
+        # Every checkbox shares one style and one layout model: 28 boxes would otherwise bring 56
+        # more models for the browser to create on every page load.
+        if not hasattr(self, "_checkbox_style"):
+            self._checkbox_style = CheckboxStyle(**WIDE_LABELS)
+            self._checkbox_layout = widgets.Layout(width="auto")
         return widgets.Checkbox(
-            value=False, description=label, indent=False, style=WIDE_LABELS, layout=widgets.Layout(width="auto")
+            value=False, description=label, indent=False, style=self._checkbox_style, layout=self._checkbox_layout
         )
 
     def _build_outputs(self) -> None:
