@@ -57,26 +57,26 @@ class TimelineRow:
     spans: tuple[tuple[int, int, str], ...]
 
 
-def article_stages(content: Content, days: int = 120) -> list[Stage]:
-    """The article's stages that start on or before ``days``, cut off at ``days``."""
+def stages_until(content: Content, scheme: str, days: int = 120) -> list[Stage]:
+    """The stages of ``scheme`` ("article" or "guideline") that start on or before ``days``, the
+    last one cut off at ``days``."""
     stages = []
     day = 0
     while day <= days:
-        stage = stage_for_day(day, content, "article")
+        stage = stage_for_day(day, content, scheme)
         stages.append(replace(stage, day_max=min(stage.day_max, days)))
         day = stage.day_max + 1
     return stages
 
 
+def article_stages(content: Content, days: int = 120) -> list[Stage]:
+    """The article's stages up to ``days`` (see :func:`stages_until`)."""
+    return stages_until(content, "article", days)
+
+
 def guideline_bands(content: Content, days: int = 120) -> list[Stage]:
-    """The guideline bands that start on or before ``days``, cut off at ``days``."""
-    bands = []
-    day = 0
-    while day <= days:
-        band = stage_for_day(day, content, "guideline")
-        bands.append(replace(band, day_max=min(band.day_max, days)))
-        day = band.day_max + 1
-    return bands
+    """The guideline bands up to ``days`` (see :func:`stages_until`)."""
+    return stages_until(content, "guideline", days)
 
 
 def timeline_rows(plan: Plan, content: Content, days: int = 120) -> list[TimelineRow]:
