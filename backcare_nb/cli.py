@@ -1,4 +1,5 @@
-"""Command line: ``backcare-nb plan ...`` prints a plan; ``backcare-nb dashboard`` serves the dashboard.
+"""Command line: ``backcare-nb plan ...`` prints a plan; ``backcare-nb dashboard`` serves the dashboard
+(or, with ``--notebook quiz|evidence``, the self-check quiz or the evidence lens).
 
 Bad arguments exit 2 with a one-line message, a content fault exits 1 with the ContentError
 message; neither prints a traceback.
@@ -58,7 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard = commands.add_parser(
         "dashboard",
         help="serve the Voila dashboard (see docs/deploy.md)",
-        description="Serve notebooks/dashboard.ipynb with Voila and backcare_nb/voila_config/voila.json.",
+        description="Serve notebooks/dashboard.ipynb (or the quiz or evidence notebook) with Voila and "
+        "backcare_nb/voila_config/voila.json.",
+    )
+    dashboard.add_argument(
+        "--notebook",
+        choices=tuple(_serve.NOTEBOOKS),
+        default=_serve.DEFAULT_NOTEBOOK,
+        help="the one notebook to serve: dashboard, quiz or evidence (default: dashboard)",
     )
     dashboard.add_argument("--port", type=_bounded(1, 65535, "--port"), default=8866, help="port (default: 8866)")
     dashboard.add_argument(
@@ -105,6 +113,7 @@ def _dashboard(args: argparse.Namespace) -> int:
         open_browser=not args.no_browser,
         cull_idle_seconds=args.cull_idle,
         base_url=args.base_url,
+        notebook_name=args.notebook,
     )
     try:
         return _serve.serve(options)

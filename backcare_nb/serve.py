@@ -8,8 +8,9 @@ What this adds to a bare ``voila notebooks/dashboard.ipynb``:
   its folder, so a voila.json in the working directory or in a Jupyter config folder is ignored;
 - the ``backcare`` template (``backcare_nb/share/jupyter/voila/templates/backcare``): Voilà's lab
   template without its CDN stylesheets, found through ``JUPYTER_PATH``;
-- a single notebook served at the site root (no directory tree), found next to the package in a
-  checkout and inside it in a wheel.
+- a single notebook served at the site root (no directory tree): the dashboard, or with
+  ``--notebook quiz`` / ``--notebook evidence`` the self-check quiz or the evidence lens, found next
+  to the package in a checkout and inside it in a wheel.
 
 Nothing here imports Voilà until :func:`serve` runs, so ``backcare-nb plan`` stays fast.
 """
@@ -27,17 +28,27 @@ TEMPLATE_NAME = "backcare"
 THEMES = ("light", "dark")
 TOKEN_ENV = "BACKCARE_TOKEN"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0", "")
+#: The notebooks ``backcare-nb dashboard --notebook NAME`` can serve (one per server): name -> file.
+NOTEBOOKS = {"dashboard": "dashboard.ipynb", "quiz": "quiz.ipynb", "evidence": "evidence.ipynb"}
+DEFAULT_NOTEBOOK = "dashboard"
+
+
+def notebook_path(name: str = DEFAULT_NOTEBOOK) -> Path:
+    """A servable notebook by name (a key of :data:`NOTEBOOKS`): ``backcare_nb/notebooks/`` in a
+    wheel, else the checkout's notebooks/. ``KeyError`` for another name."""
+    file_name = NOTEBOOKS[name]
+    for folder in (PACKAGE_DIR / "notebooks", PACKAGE_DIR.parent / "notebooks"):
+        candidate = folder / file_name
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"{file_name} not found in {PACKAGE_DIR / 'notebooks'} or {PACKAGE_DIR.parent / 'notebooks'}"
+    )
 
 
 def dashboard_notebook() -> Path:
     """The dashboard notebook: ``backcare_nb/notebooks/`` in a wheel, else the checkout's notebooks/."""
-    for folder in (PACKAGE_DIR / "notebooks", PACKAGE_DIR.parent / "notebooks"):
-        candidate = folder / "dashboard.ipynb"
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(
-        f"dashboard.ipynb not found in {PACKAGE_DIR / 'notebooks'} or {PACKAGE_DIR.parent / 'notebooks'}"
-    )
+    return notebook_path("dashboard")
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,8 @@ class ServeOptions:
     open_browser: bool = True
     cull_idle_seconds: int | None = None
     base_url: str = "/"
-    notebook: Path | None = None
+    notebook: Path | None = None  # a notebook file; when set, ``notebook_name`` is not used
+    notebook_name: str = DEFAULT_NOTEBOOK  # a key of NOTEBOOKS
 
 
 def voila_argv(options: ServeOptions) -> list[str]:
@@ -60,7 +72,7 @@ def voila_argv(options: ServeOptions) -> list[str]:
 
     Values given here override voila.json; everything else comes from voila.json.
     """
-    notebook = options.notebook or dashboard_notebook()
+    notebook = options.notebook or notebook_path(options.notebook_name)
     base_url = "/" + options.base_url.strip("/") + "/" if options.base_url.strip("/") else "/"
     argv = [
         str(notebook),

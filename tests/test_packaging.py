@@ -42,7 +42,8 @@ def test_wheel_ships_every_content_table_inside_the_package(wheel):
 
 def test_wheel_ships_what_the_dashboard_command_serves(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "backcare_nb/notebooks/dashboard.ipynb" in names
+    for notebook in ("dashboard", "quiz", "evidence"):  # `backcare-nb dashboard --notebook NAME`
+        assert f"backcare_nb/notebooks/{notebook}.ipynb" in names
     assert "backcare_nb/voila_config/voila.json" in names
     assert "backcare_nb/share/jupyter/voila/templates/backcare/index.html.j2" in names
 
@@ -149,3 +150,26 @@ def test_requirement_parser_reads_specifiers_the_same_way_in_both_files():
         "name: x\ndependencies:\n  - python>=3.11\n  - pandas>=2.2  # comment\n  - pip:\n      - -e .\nother: 1\n"
     )
     assert (conda, pip) == (["python>=3.11", "pandas>=2.2"], ["-e ."])
+
+
+def test_installed_wheel_serves_its_own_notebooks(wheel, tmp_path):
+    """`backcare-nb dashboard --notebook NAME` points Voila at the copy inside the installed package."""
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "somewhere_else"
+    elsewhere.mkdir()
+    script = (
+        "import json\n"
+        "from backcare_nb import serve\n"
+        "print(json.dumps({name: serve.voila_argv(serve.ServeOptions(notebook_name=name))[0]\n"
+        "                  for name in ('dashboard', 'quiz', 'evidence')}))\n"
+    )
+    environment = {key: value for key, value in os.environ.items() if key != "BACKCARE_CONTENT_DIR"}
+    environment["PYTHONPATH"] = str(site)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=elsewhere, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    served = json.loads(result.stdout)
+    for name, path in served.items():
+        assert Path(path) == site / "backcare_nb" / "notebooks" / f"{name}.ipynb"

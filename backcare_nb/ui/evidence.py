@@ -38,6 +38,10 @@ VERDICT_MARKS = {
     "Goes beyond": ("↗", "#E69F00"),
     "Conflicts": ("✘", "#D55E00"),
 }
+# The hue marks the edge; the text is dark on a light tint of it (as in the compare view), so it
+# reads at 4.5:1 or better in the light and the dark JupyterLab themes alike.
+VERDICT_TINTS = {"Agrees": "#D6EAF8", "Goes beyond": "#FDF0D0", "Conflicts": "#FBE0D0"}
+TINTED = "color:#1a1a1a;font-weight:700;background:{tint};border-left:6px solid {colour}"
 
 
 def figure_png_base64(figure, dpi: int = 110) -> str:
@@ -169,7 +173,9 @@ class EvidenceLensApp:
             )
 
         article, band = result.article_stage, result.guideline_band
-        note_style = "font-weight:700;color:#D55E00" if result.names_differ else ""
+        note_style = (
+            TINTED.format(tint="#FBE0D0", colour="#D55E00") + ";padding:.2rem .5rem" if result.names_differ else ""
+        )
         marker = "⚠ " if result.names_differ else ""
         self.reconciler.value = (
             '<div style="display:flex;flex-wrap:wrap">'
@@ -186,12 +192,13 @@ def evidence_table_html(rows: pd.DataFrame) -> str:
     body = []
     for row in rows.itertuples():
         symbol, colour = VERDICT_MARKS.get(row.verdict, ("", "inherit"))
+        style = TINTED.format(tint=VERDICT_TINTS[row.verdict], colour=colour) if row.verdict in VERDICT_TINTS else ""
         article = f"{row.article_claim} {row.article_dose}".strip()
         body.append(
             f"<tr><td>{escape(row.intervention)}</td><td>{escape(article)}</td>"
             f'<td><abbr title="{escape(row.citation)}">{escape(row.source_id)}</abbr></td>'
             f"<td>{escape(row.position)}</td>"
-            f'<td style="color:{colour};font-weight:700">{symbol} {escape(row.verdict)}</td>'
+            f'<td style="{style}">{symbol} {escape(row.verdict)}</td>'
             f"<td>{escape(row.certainty)}</td><td>{escape(row.finding)}</td></tr>"
         )
     return (

@@ -62,6 +62,10 @@ CSS = """
   margin-top: 1.1rem; }
 .bc-app .bc-item-title { font-weight: 700; font-size: 1rem; }
 .bc-app .bc-status { font-weight: 700; color: #a50000; }
+/* JupyterLab's dark theme (voila --theme dark): #a50000 would read at about 2:1 on its background. */
+body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
+/* The teaching panels' titles: ipywidgets draws them in a secondary grey (under 4.5:1 in both themes). */
+.bc-app .bc-teaching .jupyter-widget-Collapse-header { color: var(--jp-ui-font-color1, #1a1a1a); }
 .bc-app .bc-item details { margin-top: .15rem; }
 .bc-app .bc-item summary { cursor: pointer; color: var(--jp-content-link-color, #0b5394); }
 .bc-app .bc-timeline img { max-width: 100%; height: auto; display: block; }

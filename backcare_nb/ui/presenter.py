@@ -17,9 +17,11 @@ LARGE_CLASS = "bc-large"
 PLAY_INTERVAL_MS = 700  # slow enough for a room to read each day's stage
 PLAY_MAX_DAY = 120
 # Scales the ipywidgets font variables as well as plain text, so labels, sliders and tables grow together.
+# ".bc-app.bc-large" outranks the dashboard's own ".bc-app ..." rules (panels.CSS), whose sizes are in
+# rem and so would not follow the container's font size; each of those sizes gets a larger one here.
 LARGE_TYPE_CSS = f"""
 <style>
-.{LARGE_CLASS} {{
+.{LARGE_CLASS}, .bc-app.{LARGE_CLASS} {{
   font-size: 1.5rem;
   --jp-widgets-font-size: 1.5rem;
   --jp-ui-font-size1: 1.5rem;
@@ -28,6 +30,14 @@ LARGE_TYPE_CSS = f"""
   --jp-widgets-inline-label-width: 14rem;
 }}
 .{LARGE_CLASS} table, .{LARGE_CLASS} .widget-html-content {{ font-size: 1.5rem; line-height: 1.4; }}
+.bc-app.{LARGE_CLASS} .bc-stage {{ font-size: 1.8rem; }}
+.bc-app.{LARGE_CLASS} .bc-stage p {{ font-size: 1.5rem; }}
+.bc-app.{LARGE_CLASS} .bc-gate h2 {{ font-size: 2rem; }}
+.bc-app.{LARGE_CLASS} h3.bc-heading, .bc-app.{LARGE_CLASS} .bc-plan h3.bc-heading {{ font-size: 1.75rem; }}
+.bc-app.{LARGE_CLASS} h4.bc-group {{ font-size: 1.4rem; }}
+.bc-app.{LARGE_CLASS} .bc-item-title, .bc-app.{LARGE_CLASS} a.bc-handout {{ font-size: 1.6rem; }}
+.bc-app.{LARGE_CLASS} .bc-schedule table {{ font-size: 1.35rem; }}
+.bc-app.{LARGE_CLASS} .bc-day-label {{ font-size: 1.2rem; }}
 </style>
 """
 

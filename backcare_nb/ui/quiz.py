@@ -20,7 +20,9 @@ from backcare_nb.ui.callbacks import guarded
 LABEL_STYLE = {"description_width": "initial"}
 QUESTION_TITLES = {"stage": "Stage", "gate": "Red flags", "items": "The plan"}
 # Okabe-Ito blue and vermillion, always with a word and a symbol so colour is never the only cue.
+# The hue marks the edge of a light tint with dark text on it, readable in light and dark themes.
 RIGHT_COLOUR, WRONG_COLOUR = "#0072B2", "#D55E00"
+RIGHT_TINT, WRONG_TINT = "#D6EAF8", "#FBE0D0"
 NOT_SUBMITTED = (
     "<p><em>Answer the questions, then choose Submit. The explanations appear here after you submit.</em></p>"
 )
@@ -196,8 +198,13 @@ class QuizApp:
 
 
 def _mark(right: bool) -> str:
-    colour, symbol, word = (RIGHT_COLOUR, "✔", "Right") if right else (WRONG_COLOUR, "✘", "Not right")
-    return f'<span style="color:{colour};font-weight:700">{symbol} {word}</span>'
+    colour, tint, symbol, word = (
+        (RIGHT_COLOUR, RIGHT_TINT, "✔", "Right") if right else (WRONG_COLOUR, WRONG_TINT, "✘", "Not right")
+    )
+    return (
+        f'<span style="color:#1a1a1a;background:{tint};border-left:4px solid {colour};padding:0 .3em;'
+        f'font-weight:700">{symbol} {word}</span>'
+    )
 
 
 def _question_html(number: int, result: QuestionResult) -> str:

@@ -6,9 +6,12 @@
 - ``browser`` (session): Debian's Chromium driven by Playwright, headless. Found through
   ``$BACKCARE_CHROMIUM``, /usr/bin/chromium or ``chromium`` on the PATH; when none is there the
   tests fail (never skip) and say how to install it. Playwright never downloads a browser here.
+- ``quiz_server`` and ``dark_server`` (module): the same command with ``--notebook quiz`` or
+  ``--theme dark``, for test_teaching_browser.py; stopped when their module is done.
 - ``dashboard`` (per test): a fresh browser context and page opened on the server, with every
   request URL, every websocket frame received and every dialog recorded for the checks in
-  test_dashboard_browser.py, and helpers that read what a viewer sees.
+  test_dashboard_browser.py, and helpers that read what a viewer sees. A test may point it at
+  another server (``dashboard.server = quiz_server``) before opening the page.
 
 A failing test leaves a screenshot (and the page's HTML) in tests/artifacts/.
 """
@@ -184,6 +187,31 @@ def dashboard_server(start_server) -> DashboardServer:
     return start_server("dashboard")
 
 
+@contextlib.contextmanager
+def server_for_module(name: str, *arguments: str) -> Iterator[DashboardServer]:
+    """A server of its own for one test module, stopped when the module is done (so a session
+    never holds more than the shared dashboard server and one module's server)."""
+    server = start_dashboard_server(ARTIFACTS / f"{name}-server.log", *arguments)
+    try:
+        yield server
+    finally:
+        stop_dashboard_server(server.process)
+
+
+@pytest.fixture(scope="module")
+def quiz_server() -> Iterator[DashboardServer]:
+    """``backcare-nb dashboard --notebook quiz``: the self-check quiz, alone on its server."""
+    with server_for_module("quiz", "--notebook", "quiz") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def dark_server() -> Iterator[DashboardServer]:
+    """``backcare-nb dashboard --theme dark``: the dashboard in JupyterLab's dark theme."""
+    with server_for_module("dark", "--theme", "dark") as server:
+        yield server
+
+
 @pytest.fixture
 def running_kernels(dashboard_server):
     """A function returning the set of kernel process ids the session server has running now."""
@@ -216,10 +244,11 @@ class DashboardPage:
     dialogs: list[str] = field(default_factory=list)
 
     # navigation
-    def open(self, query: str = "") -> DashboardPage:
-        """Open the dashboard (``query`` like ``"?days=10"``) and wait until the plan is shown."""
+    def open(self, query: str = "", ready: str = ".bc-stage") -> DashboardPage:
+        """Open the page (``query`` like ``"?days=10"``) and wait until ``ready`` is shown (by
+        default the dashboard's stage banner; the quiz server's page has ``.bc-quiz`` instead)."""
         self.page.goto(self.server.url(query), wait_until="domcontentloaded")
-        self.page.locator(".bc-stage").first.wait_for(state="visible", timeout=PAGE_READY_MS)
+        self.page.locator(ready).first.wait_for(state="visible", timeout=PAGE_READY_MS)
         return self
 
     # what the viewer reads

@@ -17,6 +17,7 @@ import pytest
 from traitlets.config.loader import JSONFileConfigLoader
 
 from backcare_nb import serve
+from backcare_nb.cli import build_parser
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +73,19 @@ def test_voila_is_pointed_at_the_committed_config_only():
     assert "--Voila.token=s3cret" in preheated
 
 
+def test_the_notebook_argument_picks_the_one_notebook_served():
+    parser = build_parser()
+    assert parser.parse_args(["dashboard"]).notebook == "dashboard"
+    for name in ("dashboard", "quiz", "evidence"):
+        args = parser.parse_args(["dashboard", "--notebook", name])
+        argv = serve.voila_argv(serve.ServeOptions(notebook_name=args.notebook))
+        assert argv[0] == str(REPO / "notebooks" / f"{name}.ipynb")
+        # Exactly one notebook, with the same hardened configuration whichever it is.
+        assert [arg for arg in argv if arg.endswith(".ipynb")] == [argv[0]]
+        assert f"--Voila.config_file_paths={serve.VOILA_CONFIG_DIR}" in argv
+    assert serve.voila_argv(serve.ServeOptions(notebook_name="quiz"))[1:] == serve.voila_argv(serve.ServeOptions())[1:]
+
+
 def test_the_template_is_found_on_the_jupyter_path_and_extends_lab():
     from voila.paths import collect_template_paths
 
@@ -119,6 +133,8 @@ def test_the_static_assets_the_page_needs_are_served_locally(dashboard_server):
         (["--preheat", "-1"], "--preheat must be from 0 to 64"),
         (["--cull-idle", "0"], "--cull-idle must be from 1"),
         (["--colour"], "unrecognized arguments: --colour"),
+        (["--notebook", "explore"], "argument --notebook: invalid choice: 'explore'"),
+        (["--notebook"], "argument --notebook: expected one argument"),
     ],
 )
 def test_bad_dashboard_arguments_exit_2_with_one_line(arguments, message):
