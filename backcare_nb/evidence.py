@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from backcare_nb.content import Content
 from backcare_nb.plan import Stage, format_dose, stage_for_day
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn, not when the dashboard starts
+    from matplotlib.figure import Figure
 
 VERDICT_LABELS = {"agrees": "Agrees", "goes_beyond": "Goes beyond", "conflicts": "Conflicts"}
 VERDICT_MEANINGS = {
@@ -245,6 +248,8 @@ def effect_size_figure(content: Content, width: float = 8.0) -> Figure:
     """
     table = effect_sizes(content)
     panels = max(len(table), 1)
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(width, 0.5 + 1.25 * panels), layout="constrained")
     figure.suptitle("Effect size against the minimal important difference (MID)", fontsize=12)
     axes = figure.subplots(panels, 1, squeeze=False)[:, 0]

@@ -20,6 +20,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")  # before anything imports matplotlib
 import pytest
 
 from backcare_nb import Scenario, build_plan, load_content
+from backcare_nb import charts as charts_module
 from backcare_nb.charts import timeline_figure, timeline_image, timeline_png, timeline_text
 from backcare_nb.render import DISCLAIMER
 from backcare_nb.schedule import DAYS, weekly_schedule
@@ -435,7 +436,7 @@ def test_a_change_that_does_not_move_the_chart_does_not_redraw_it(app, monkeypat
         drawn.append((plan.scenario.days_since_onset, plan.scenario.episode))
         return timeline_image(plan, content, days)
 
-    monkeypatch.setattr(dashboard_module, "timeline_image", counting_image)
+    monkeypatch.setattr(charts_module, "timeline_image", counting_image)  # the app imports it when drawing
     app.pain_slider.value = 7
     app.red_flag_boxes["fever"].value = True
     app.red_flag_boxes["fever"].value = False
@@ -580,3 +581,15 @@ def test_presenter_play_drives_the_day_slider_and_large_type_toggles(app):
     assert "bc-large" in app.widget._dom_classes
     app.presenter.large_type.value = False
     assert "bc-large" not in app.widget._dom_classes
+
+
+def test_from_a_link_the_page_comes_first_and_the_timeline_follows(content, monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "days=40&episode=recurrent")
+    app = DashboardApp.from_environment(content)
+    assert "Day 40" in text_of(app, "bc-stage")  # the plan is there without waiting for the chart
+    app.timeline_thread.join(timeout=60)
+    assert not app.timeline_thread.is_alive()
+    assert "Days 8-120: Bent-over row" in _timeline_alt(app)
+    assert _day_marker(app).text == "Day 40"
+    app.days_slider.value = 41  # later changes draw (or reuse) the chart as usual
+    assert _day_marker(app).text == "Day 41"

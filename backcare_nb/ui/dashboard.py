@@ -13,15 +13,15 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported at the top level
 
-from backcare_nb.charts import TimelineImage, timeline_image, timeline_text
 from backcare_nb.content import Content
 from backcare_nb.plan import Plan, build_plan
 from backcare_nb.scenario import MAX_DAYS, MAX_PAIN, Scenario, scenario_from_case, scenario_from_query
@@ -32,6 +32,9 @@ from backcare_nb.ui.compare import CompareApp
 from backcare_nb.ui.evidence import EvidenceLensApp
 from backcare_nb.ui.panels import escape
 from backcare_nb.ui.presenter import PresenterControls
+
+if TYPE_CHECKING:  # charts imports matplotlib, which the first render does without
+    from backcare_nb.charts import TimelineImage
 
 logger = logging.getLogger("backcare_nb")
 
@@ -82,13 +85,26 @@ class DashboardApp:
         The controls; the two dicts map a red flag or caution id to its checkbox.
     """
 
-    def __init__(self, content: Content, scenario: Scenario | None = None, notices: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        content: Content,
+        scenario: Scenario | None = None,
+        notices: Iterable[str] = (),
+        draw_timeline_later: bool = False,
+    ) -> None:
         log_to_server()
         self._content = content
         self._cases = {case["id"]: case for case in content.records["cases"]}
         self._updating = False  # set while the app itself moves controls, so handlers stand aside
         self._plan: Plan | None = None
         self._timeline_cache: OrderedDict[tuple[Any, ...], TimelineImage] = OrderedDict()
+        # The timeline is the one costly panel (matplotlib's import and a drawing, about 0.4 s).
+        # With draw_timeline_later the page is built without it and a thread fills it in, so the
+        # plan is on screen and answering sooner; the lock keeps that thread and a viewer's first
+        # change from drawing at once.
+        self._timeline_lock = threading.Lock()
+        self._timeline_pending = draw_timeline_later
+        self.timeline_thread: threading.Thread | None = None
         self._build_controls()
         self._build_outputs()
         self.outputs["notices"].value = panels.notices_panel(notices)
@@ -98,6 +114,10 @@ class DashboardApp:
             self._set_controls(scenario or Scenario())
         self._wire()
         self._safely(self._render)
+        if draw_timeline_later:
+            self.timeline_thread = threading.Thread(target=self._draw_first_timeline, name="backcare-timeline")
+            self.timeline_thread.daemon = True
+            self.timeline_thread.start()
 
     # --- construction -----------------------------------------------------------------------------
 
@@ -119,7 +139,7 @@ class DashboardApp:
         except Exception:
             logger.exception("Could not read the page's link; showing the default scenario")
             notices = ["The link could not be read; showing the default scenario."]
-        return cls(content, scenario, notices)
+        return cls(content, scenario, notices, draw_timeline_later=True)
 
     def _build_controls(self) -> None:
         self.days_slider = widgets.IntSlider(
@@ -339,7 +359,7 @@ class DashboardApp:
             "gate": panels.gate_panel(plan),
             "case": panels.case_panel(self._cases.get(plan.scenario.case or "")),
             "plan": panels.plan_panel(plan),
-            "timeline": self._timeline(plan),
+            "timeline": self._timeline_or_placeholder(plan),
             "schedule": panels.schedule_panel(weekly_schedule(plan)),
             "takeaways": panels.takeaways_panel(plan),
             "related": panels.related_panel(plan),
@@ -350,6 +370,25 @@ class DashboardApp:
             self.outputs[name].value = value
         self._plan = plan
 
+    def _draw_first_timeline(self) -> None:
+        """Thread body: draw the timeline for whatever plan is on screen now, unless a change got
+        there first. Errors are logged and shown like a callback's."""
+        try:
+            with self._timeline_lock:
+                if self._timeline_pending and self._plan is not None:
+                    self.outputs["timeline"].value = self._timeline(self._plan)
+                self._timeline_pending = False
+        except Exception:
+            logger.exception("The dashboard could not draw the timeline")
+            self.outputs["error"].value = panels.error_panel(panels.FRIENDLY_ERROR)
+
+    def _timeline_or_placeholder(self, plan: Plan) -> str:
+        with self._timeline_lock:
+            if self._timeline_pending and self.timeline_thread is None:
+                return panels.timeline_placeholder()  # the first render; the thread draws it next
+            self._timeline_pending = False  # a change has drawn it: the thread need not
+            return self._timeline(plan)
+
     def _timeline(self, plan: Plan) -> str:
         # The picture depends only on these (not the day: its marker is HTML laid over the picture,
         # so moving the day costs no drawing); pain, the flags within a tier and the case do not.
@@ -357,11 +396,15 @@ class DashboardApp:
         key = (scenario.episode, plan.gate.tier, scenario.cautions)
         image = self._timeline_cache.get(key)
         if image is None:
+            from backcare_nb.charts import timeline_image  # imports matplotlib: only when drawing
+
             image = self._timeline_cache[key] = timeline_image(plan, self._content)
             if len(self._timeline_cache) > TIMELINE_CACHE_SIZE:
                 self._timeline_cache.popitem(last=False)
         else:
             self._timeline_cache.move_to_end(key)
+        from backcare_nb.charts import timeline_text
+
         return panels.timeline_panel(image, scenario.days_since_onset, timeline_text(plan, self._content))
 
     # --- reading what the viewer sees (tests, notebooks) ---------------------------------------------

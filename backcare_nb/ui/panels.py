@@ -176,6 +176,11 @@ def plan_panel(plan: Plan) -> str:
     return "".join(parts)
 
 
+def timeline_placeholder() -> str:
+    """Where the timeline will be, while it is being drawn."""
+    return '<figure class="bc-timeline bc-timeline-pending"><p>Drawing the timeline...</p></figure>'
+
+
 def timeline_panel(image: TimelineImage, day: int, text: str) -> str:
     """The timeline picture with the day marked over it, its text alternative as ``alt`` and as a
     folded description.
