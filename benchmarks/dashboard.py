@@ -27,9 +27,7 @@ import json
 import os
 import platform
 import re
-import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,17 +38,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.browser import CHROMIUM_ARGS, CHROMIUM_MISSING, chromium_path, free_port
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
 MINIMAL = Path(__file__).resolve().parent / "minimal.ipynb"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DAYS = "Days since onset"
 # Short enough to watch culling happen, long enough that a live viewer's kernel, idle while 29 other
 # pages load on the same two cores, is not culled under it (voila.json culls connected kernels too;
@@ -106,16 +98,10 @@ DASHBOARD_TARGET = Target("dashboard", ready=".bc-plan .bc-item", readout=".bc-s
 
 
 def find_chromium() -> str:
-    for candidate in (os.environ.get("BACKCARE_CHROMIUM", ""), "/usr/bin/chromium", shutil.which("chromium") or ""):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    raise SystemExit("Chromium not found: install Debian's 'chromium' package or set BACKCARE_CHROMIUM")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    path = chromium_path()
+    if path is None:
+        raise SystemExit(CHROMIUM_MISSING)
+    return path
 
 
 def _process_table() -> dict[int, tuple[int, str]]:

@@ -54,27 +54,34 @@ def test_wheel_declares_the_console_script(wheel):
     assert "backcare-nb = backcare_nb.cli:main_entry" in archive.read(entry_points).decode()
 
 
-def test_installed_wheel_reads_its_own_data_and_builds_a_plan(wheel, tmp_path):
-    site = tmp_path / "site"
+def _run_from_unzipped_wheel(wheel: Path, site: Path, script: str) -> dict:
+    """Unzip the wheel into ``site`` and run ``script`` from another folder with only that copy of
+    the package importable first; returns the JSON the script prints."""
     zipfile.ZipFile(wheel).extractall(site)
-    elsewhere = tmp_path / "somewhere_else"
+    elsewhere = site.parent / "somewhere_else"
     elsewhere.mkdir()
-    script = (
-        "import json, backcare_nb\n"
-        "content = backcare_nb.load_content()\n"
-        "plan = backcare_nb.build_plan(backcare_nb.Scenario(days_since_onset=40, episode='recurrent'), content)\n"
-        "print(json.dumps({'package': backcare_nb.__file__, 'directory': str(content.directory),\n"
-        "                  'stage': plan.stage.id, 'items': list(plan.item_ids)}))\n"
-    )
     # PYTHONPATH comes before site-packages, so the unzipped wheel wins over the checkout's
-    # editable install; the assertions below check that it did.
+    # editable install; the callers' assertions check that it did.
     environment = {key: value for key, value in os.environ.items() if key != "BACKCARE_CONTENT_DIR"}
     environment["PYTHONPATH"] = str(site)
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=elsewhere, env=environment, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    return json.loads(result.stdout)
+
+
+def test_installed_wheel_reads_its_own_data_and_builds_a_plan(wheel, tmp_path):
+    site = tmp_path / "site"
+    report = _run_from_unzipped_wheel(
+        wheel,
+        site,
+        "import json, backcare_nb\n"
+        "content = backcare_nb.load_content()\n"
+        "plan = backcare_nb.build_plan(backcare_nb.Scenario(days_since_onset=40, episode='recurrent'), content)\n"
+        "print(json.dumps({'package': backcare_nb.__file__, 'directory': str(content.directory),\n"
+        "                  'stage': plan.stage.id, 'items': list(plan.item_ids)}))\n",
+    )
     assert Path(report["package"]).is_relative_to(site)
     assert Path(report["directory"]) == site / "backcare_nb" / "data"
     assert report["stage"] == "subacute_chronic"
@@ -155,21 +162,13 @@ def test_requirement_parser_reads_specifiers_the_same_way_in_both_files():
 def test_installed_wheel_serves_its_own_notebooks(wheel, tmp_path):
     """`backcare-nb dashboard --notebook NAME` points Voila at the copy inside the installed package."""
     site = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(site)
-    elsewhere = tmp_path / "somewhere_else"
-    elsewhere.mkdir()
-    script = (
+    served = _run_from_unzipped_wheel(
+        wheel,
+        site,
         "import json\n"
         "from backcare_nb import serve\n"
         "print(json.dumps({name: serve.voila_argv(serve.ServeOptions(notebook_name=name))[0]\n"
-        "                  for name in ('dashboard', 'quiz', 'evidence')}))\n"
+        "                  for name in ('dashboard', 'quiz', 'evidence')}))\n",
     )
-    environment = {key: value for key, value in os.environ.items() if key != "BACKCARE_CONTENT_DIR"}
-    environment["PYTHONPATH"] = str(site)
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=elsewhere, env=environment, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    served = json.loads(result.stdout)
     for name, path in served.items():
         assert Path(path) == site / "backcare_nb" / "notebooks" / f"{name}.ipynb"

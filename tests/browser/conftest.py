@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,17 +32,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.browser import CHROMIUM_ARGS, CHROMIUM_MISSING, chromium_path, free_port
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM_ENV = "BACKCARE_CHROMIUM"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SERVER_START_SECONDS = 90
 # A cold kernel imports pandas and matplotlib and runs the notebook: allow for a slow CI machine.
 PAGE_READY_MS = 90_000
@@ -54,22 +45,11 @@ UPDATE_MS = 30_000
 
 
 def find_chromium() -> str:
-    """The Chromium executable: ``$BACKCARE_CHROMIUM``, /usr/bin/chromium, or ``chromium`` on PATH."""
-    candidates = [os.environ.get(CHROMIUM_ENV, ""), "/usr/bin/chromium", shutil.which("chromium") or ""]
-    for candidate in candidates:
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    pytest.fail(
-        "Chromium not found: the browser tests need Debian's 'chromium' package (apt-get install chromium, "
-        f"or `make chromium`), or ${CHROMIUM_ENV} pointing at a Chromium executable.",
-        pytrace=False,
-    )
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """Debian's Chromium; the test fails (never skips) when it is not installed."""
+    path = chromium_path()
+    if path is None:
+        pytest.fail(CHROMIUM_MISSING, pytrace=False)
+    return path
 
 
 def _descendants(pid: int) -> list[int]:
