@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Environment variable that points the loader at a clinician's own copy of data/.
 CONTENT_DIR_ENV = "BACKCARE_CONTENT_DIR"
@@ -119,6 +121,8 @@ def _decimal(value: str) -> float | None:
         number = float(value)
     except ValueError:
         raise _CellError(f"expected a number, found {value!r}") from None
+    if not math.isfinite(number):
+        raise _CellError(f"expected a number, found {value!r}")
     if number < 0:
         raise _CellError(f"expected a number of 0 or more, found {number}")
     return number
@@ -346,28 +350,56 @@ _REFERENCES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-@dataclass(frozen=True, eq=False)
-class Content:
-    """All content tables as DataFrames, validated, plus where they were read from.
+@dataclass(frozen=True)
+class _Rows:
+    """One table as read: parsed rows (each with its ``_line``) and the file's column order."""
 
-    Each table keeps a ``_line`` column with the row's 1-based line in its file, so later checks can
-    point a clinician at the right place. Content is read-only by convention: build a new one with
-    :func:`load_content` after editing the files.
+    header: tuple[str, ...]  # as in the file, so a fault names the right column position
+    columns: tuple[str, ...]  # as declared in TABLES
+    rows: tuple[dict[str, Any], ...]
+
+    def column(self, name: str) -> list[Any]:
+        return [row[name] for row in self.rows]
+
+
+def _table_frame(name: str) -> cached_property:
+    def frame(self: Content) -> pd.DataFrame:
+        return _to_frame(self._rows[name])
+
+    frame.__doc__ = f"The {name} table as a DataFrame, with a ``_line`` column (built on first use)."
+    frame.__name__ = name
+    return cached_property(frame)
+
+
+class Content:
+    """All content tables, validated, plus where they were read from.
+
+    Each table is a DataFrame attribute (``content.interventions``) with a ``_line`` column holding
+    the row's 1-based line in its file, so later checks can point a clinician at the right place.
+    The DataFrames are built on first use: the plan engine and the dashboard read :attr:`records`,
+    so a dashboard kernel never imports pandas while its page is loading. Content is read-only by
+    convention: build a new one with :func:`load_content` after editing the files.
     """
 
-    directory: Path
-    references: pd.DataFrame
-    categories: pd.DataFrame
-    stages: pd.DataFrame
-    interventions: pd.DataFrame
-    exercises: pd.DataFrame
-    evidence: pd.DataFrame
-    gate_actions: pd.DataFrame
-    red_flags: pd.DataFrame
-    cautions: pd.DataFrame
-    takeaways: pd.DataFrame
-    related_topics: pd.DataFrame
-    cases: pd.DataFrame
+    def __init__(self, directory: Path, rows: Mapping[str, _Rows]) -> None:
+        self.directory = directory
+        self._rows = dict(rows)
+
+    references = _table_frame("references")
+    categories = _table_frame("categories")
+    stages = _table_frame("stages")
+    interventions = _table_frame("interventions")
+    exercises = _table_frame("exercises")
+    evidence = _table_frame("evidence")
+    gate_actions = _table_frame("gate_actions")
+    red_flags = _table_frame("red_flags")
+    cautions = _table_frame("cautions")
+    takeaways = _table_frame("takeaways")
+    related_topics = _table_frame("related_topics")
+    cases = _table_frame("cases")
+
+    def __repr__(self) -> str:
+        return f"Content(directory={str(self.directory)!r})"
 
     def table(self, name: str) -> pd.DataFrame:
         """A table by its file name without ``.csv`` (``"interventions"``), without ``_line``."""
@@ -375,27 +407,25 @@ class Content:
 
     @cached_property
     def records(self) -> dict[str, tuple[dict[str, Any], ...]]:
-        """Every table as a tuple of plain dicts: the plan engine reads these, not DataFrames,
-        because row access on DataFrames would cost more than the whole plan."""
-
-        def plain(frame: pd.DataFrame) -> tuple[dict[str, Any], ...]:
-            # object dtype keeps whole numbers as int; missing values become None, not NaN or NA.
-            frame = frame.astype(object)
-            return tuple(frame.where(frame.notna(), None).to_dict("records"))
-
-        return {table.name: plain(getattr(self, table.name)) for table in TABLES}
+        """Every table as a tuple of plain dicts (``_line`` first, then the declared columns; a
+        blank optional cell is ``None``). The plan engine reads these, not DataFrames, because
+        row access on DataFrames would cost more than the whole plan."""
+        return {
+            name: tuple({column: row[column] for column in ("_line", *table.columns)} for row in table.rows)
+            for name, table in self._rows.items()
+        }
 
     @property
     def red_flag_ids(self) -> tuple[str, ...]:
-        return tuple(self.red_flags["id"])
+        return tuple(self._rows["red_flags"].column("id"))
 
     @property
     def caution_ids(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(self.cautions["id"]))
+        return tuple(dict.fromkeys(self._rows["cautions"].column("id")))
 
     @property
     def case_ids(self) -> tuple[str, ...]:
-        return tuple(self.cases["id"])
+        return tuple(self._rows["cases"].column("id"))
 
 
 def load_content(directory: str | Path | None = None) -> Content:
@@ -409,7 +439,7 @@ def load_content(directory: str | Path | None = None) -> Content:
     Returns
     -------
     Content
-        Every table as a DataFrame with typed columns.
+        Every table, as plain records and (built on first use) as a DataFrame with typed columns.
 
     Raises
     ------
@@ -420,14 +450,14 @@ def load_content(directory: str | Path | None = None) -> Content:
     folder = Path(directory) if directory is not None else default_content_dir()
     if not folder.is_dir():
         raise ContentError(folder, 0, "-", "content folder not found")
-    frames = {table.name: _read_table(folder / table.file_name, table) for table in TABLES}
+    tables = {table.name: _read_table(folder / table.file_name, table) for table in TABLES}
     for source_table, source_column, target_table, target_column in _REFERENCES:
-        _check_references(folder, frames, source_table, source_column, target_table, target_column)
-    _check_consistency(folder, frames)
-    return Content(directory=folder, **frames)
+        _check_references(folder, tables, source_table, source_column, target_table, target_column)
+    _check_consistency(folder, tables)
+    return Content(folder, tables)
 
 
-def _read_table(path: Path, table: _Table) -> pd.DataFrame:
+def _read_table(path: Path, table: _Table) -> _Rows:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -505,96 +535,96 @@ def _read_table(path: Path, table: _Table) -> pd.DataFrame:
         rows.append(row)
     if not rows:
         raise ContentError(path, 2, 1, "expected at least one row")
-    frame = pd.DataFrame(rows, columns=["_line", *expected], dtype=object)
-    # Columns may come in any order: remember the file's, so later checks name the right position.
-    frame.attrs["header"] = header
+    return _Rows(header=tuple(header), columns=tuple(expected), rows=tuple(rows))
+
+
+def _to_frame(table: _Rows) -> pd.DataFrame:
+    """The table as a DataFrame with typed columns (pandas is imported here, on first use)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(list(table.rows), columns=["_line", *table.columns], dtype=object)
+    frame.attrs["header"] = list(table.header)
     # Whole-number columns with blanks would turn into floats; keep them as nullable integers.
-    for name in expected:
+    for name in table.columns:
         values = [value for value in frame[name] if value is not None]
         if values and all(isinstance(value, int) for value in values):
             frame[name] = frame[name].astype("Int64")
         elif values and all(isinstance(value, float) for value in values):
             frame[name] = frame[name].astype("Float64")
-        elif all(isinstance(value, str) for value in values):
+        elif values and all(isinstance(value, str) for value in values):
             frame[name] = frame[name].astype(str)
     frame["_line"] = frame["_line"].astype(int)
     return frame
 
 
-def _location(
-    folder: Path, frames: dict[str, pd.DataFrame], table: str, column: str, line: int
-) -> tuple[Path, int, str]:
-    header = frames[table].attrs["header"]
+def _location(folder: Path, tables: dict[str, _Rows], table: str, column: str, line: int) -> tuple[Path, int, str]:
+    header = tables[table].header
     return folder / f"{table}.csv", line, f"{header.index(column) + 1} ({column})"
 
 
 def _check_references(
     folder: Path,
-    frames: dict[str, pd.DataFrame],
+    tables: dict[str, _Rows],
     source_table: str,
     source_column: str,
     target_table: str,
     target_column: str,
 ) -> None:
-    known = set(frames[target_table][target_column])
-    for line, value in zip(frames[source_table]["_line"], frames[source_table][source_column], strict=True):
+    known = set(tables[target_table].column(target_column))
+    for row in tables[source_table].rows:
+        line, value = row["_line"], row[source_column]
         values = value if isinstance(value, tuple) else (value,)
         for item in values:
             item_id = item.partition(":")[0] if source_column == "expected_items" else item
             if item_id not in known:
                 raise ContentError(
-                    *_location(folder, frames, source_table, source_column, line),
+                    *_location(folder, tables, source_table, source_column, line),
                     f"{item_id!r} is not an {target_column} in {target_table}.csv",
                 )
 
 
-def _check_consistency(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
+def _check_consistency(folder: Path, tables: dict[str, _Rows]) -> None:
     """Checks that span rows: labels agree, medicine items name a medicine, gate tiers complete."""
-    cautions = frames["cautions"]
     first_label: dict[str, str] = {}
-    for line, caution_id, label in zip(cautions["_line"], cautions["id"], cautions["label"], strict=True):
-        if first_label.setdefault(caution_id, label) != label:
+    for row in tables["cautions"].rows:
+        if first_label.setdefault(row["id"], row["label"]) != row["label"]:
             raise ContentError(
-                *_location(folder, frames, "cautions", "label", line),
-                f"caution {caution_id!r} has two labels; expected the same label on each of its rows",
+                *_location(folder, tables, "cautions", "label", row["_line"]),
+                f"caution {row['id']!r} has two labels; expected the same label on each of its rows",
             )
-    interventions = frames["interventions"]
-    for line, category, medicine in zip(
-        interventions["_line"], interventions["category"], interventions["medicine"], strict=True
-    ):
-        if (category == "medicines") != bool(medicine):
+    for row in tables["interventions"].rows:
+        if (row["category"] == "medicines") != bool(row["medicine"]):
             raise ContentError(
-                *_location(folder, frames, "interventions", "medicine", line),
+                *_location(folder, tables, "interventions", "medicine", row["_line"]),
                 "expected a medicine (nsaid or muscle_relaxant) exactly on rows of category medicines",
             )
-    tiers = set(frames["gate_actions"]["tier"])
-    missing = [tier for tier in TIERS if tier not in tiers]
+    gate_actions = tables["gate_actions"]
+    missing = [tier for tier in TIERS if tier not in set(gate_actions.column("tier"))]
     if missing:
-        last = int(frames["gate_actions"]["_line"].max()) + 1
-        raise ContentError(*_location(folder, frames, "gate_actions", "tier", last), f"missing tier {missing[0]!r}")
-    stages = frames["stages"]
+        last = max(gate_actions.column("_line")) + 1
+        raise ContentError(*_location(folder, tables, "gate_actions", "tier", last), f"missing tier {missing[0]!r}")
+    stages = tables["stages"]
     for stage_id in ARTICLE_STAGES:
-        if stage_id not in set(stages["id"]):
-            last = int(stages["_line"].max()) + 1
-            raise ContentError(*_location(folder, frames, "stages", "id", last), f"missing article stage {stage_id!r}")
+        if stage_id not in set(stages.column("id")):
+            last = max(stages.column("_line")) + 1
+            raise ContentError(*_location(folder, tables, "stages", "id", last), f"missing article stage {stage_id!r}")
     for scheme in ("article", "guideline"):
-        _check_day_coverage(folder, frames, stages[stages["scheme"] == scheme], scheme)
+        _check_day_coverage(folder, tables, [row for row in stages.rows if row["scheme"] == scheme], scheme)
 
 
-def _check_day_coverage(folder: Path, frames: dict[str, pd.DataFrame], stages: pd.DataFrame, scheme: str) -> None:
+def _check_day_coverage(folder: Path, tables: dict[str, _Rows], stages: list[dict[str, Any]], scheme: str) -> None:
     """Each scheme's stages must cover days 0-365 without gaps or overlaps, so every day has a label."""
     expected_start = 0
-    for line, day_min, day_max in sorted(
-        zip(stages["_line"], stages["day_min"], stages["day_max"], strict=True), key=lambda row: row[1]
-    ):
-        if day_min != expected_start:
+    for row in sorted(stages, key=lambda row: row["day_min"]):
+        if row["day_min"] != expected_start:
             raise ContentError(
-                *_location(folder, frames, "stages", "day_min", int(line)),
-                f"expected the {scheme} stages to continue at day {expected_start}, found {day_min}",
+                *_location(folder, tables, "stages", "day_min", row["_line"]),
+                f"expected the {scheme} stages to continue at day {expected_start}, found {row['day_min']}",
             )
-        expected_start = int(day_max) + 1
+        expected_start = row["day_max"] + 1
     if expected_start != 366:
+        last = max((row["_line"] for row in stages), default=max(tables["stages"].column("_line")))
         raise ContentError(
-            *_location(folder, frames, "stages", "day_max", int(stages["_line"].max())),
+            *_location(folder, tables, "stages", "day_max", last),
             f"expected the {scheme} stages to reach day 365, found {expected_start - 1}",
         )

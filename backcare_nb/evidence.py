@@ -19,12 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from backcare_nb.content import Content
 from backcare_nb.plan import Stage, format_dose, stage_for_day
 
-if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn, not when the dashboard starts
+# pandas and matplotlib are imported when a table or chart is made, not when the dashboard starts:
+# the dashboard's page waits for its kernel, and together they cost that kernel about half a second.
+if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
 VERDICT_LABELS = {"agrees": "Agrees", "goes_beyond": "Goes beyond", "conflicts": "Conflicts"}
@@ -112,6 +113,8 @@ def evidence_table(content: Content) -> pd.DataFrame:
                 "mid": row["mid"],
             }
         )
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     frame["effect"] = pd.to_numeric(frame["effect"]).astype("Float64")
     frame["mid"] = pd.to_numeric(frame["mid"]).astype("Float64")
@@ -186,6 +189,8 @@ def reconcile_table(content: Content, days: Iterable[int] | None = None) -> pd.D
                 "names_differ": result.names_differ,
             }
         )
+    import pandas as pd
+
     return pd.DataFrame(
         rows, columns=["day", "article_stage", "article_days", "guideline_band", "guideline_days", "names_differ"]
     )

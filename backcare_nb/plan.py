@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from backcare_nb.content import TIERS, Content
 from backcare_nb.scenario import Scenario
+
+if TYPE_CHECKING:  # compare_plans imports pandas when called; plans themselves need none of it
+    import pandas as pd
 
 #: Status of an item: what the viewer is told to do with it.
 ADVISED, CHECK_FIRST, AVOID = "advised", "check_first", "avoid"
@@ -166,7 +167,7 @@ def _stage(row: dict[str, Any]) -> Stage:
 
 
 def _optional_number(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+    return float(value) if _present(value) else None
 
 
 def _build_index(content: Content) -> _Index:
@@ -239,7 +240,7 @@ def format_dose(row: dict[str, Any]) -> str:
 
 
 def _present(value: Any) -> bool:
-    return value is not None and not pd.isna(value)
+    return value is not None and value == value  # NaN is the one value unequal to itself
 
 
 def stage_for_day(days: int, content: Content, scheme: str = "article") -> Stage:
@@ -425,4 +426,6 @@ def compare_plans(before: Plan, after: Plan) -> pd.DataFrame:
                 "after": describe(b) if b else "",
             }
         )
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["category", "item", "change", "before", "after"])

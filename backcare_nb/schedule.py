@@ -9,12 +9,17 @@ plan itself lists them.
 from __future__ import annotations
 
 import re
-
-import pandas as pd
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backcare_nb.plan import AVOID, CHECK_FIRST, Plan, PlanItem
 
+if TYPE_CHECKING:  # the dashboard renders a Schedule; only weekly_schedule imports pandas
+    import pandas as pd
+
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: The heading of the column of item titles.
+WHAT = "What"
 #: Which weekdays (0 = Monday) to use for n sessions a week: spread out, with rest days between.
 SPREAD = {
     1: (0,),
@@ -77,6 +82,40 @@ def schedule_message(plan: Plan) -> str:
     return "Not on the schedule (see the plan): " + ", ".join(left_out) + "."
 
 
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One item of the week: its id, its title and what to do on each day, Monday first."""
+
+    item_id: str
+    title: str
+    days: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A plan's week: one row per scheduled item, and a sentence on what is not on it."""
+
+    rows: tuple[ScheduleRow, ...]
+    message: str
+
+
+def schedule_for(plan: Plan) -> Schedule:
+    """What to do on which day of the week for this plan, as plain rows (see :func:`weekly_schedule`)."""
+    rows = []
+    for item in scheduled_items(plan):
+        text = short_dose(item)
+        sessions = _per_week(item.dose)
+        if sessions is None:
+            days = [text] * len(DAYS)
+        else:
+            fewest, most = sessions
+            days = [""] * len(DAYS)
+            for number, weekday in enumerate(SPREAD[most]):
+                days[weekday] = text if number < fewest else text + OPTIONAL
+        rows.append(ScheduleRow(item.id, item.title, tuple(days)))
+    return Schedule(tuple(rows), schedule_message(plan))
+
+
 def weekly_schedule(plan: Plan) -> pd.DataFrame:
     """What to do on which day of the week for this plan.
 
@@ -94,22 +133,13 @@ def weekly_schedule(plan: Plan) -> pd.DataFrame:
         gate holds the self-care plan the frame is empty. ``frame.attrs["message"]`` holds
         :func:`schedule_message` and ``frame.attrs["item_ids"]`` the ids of the rows.
     """
-    rows: dict[str, list[str]] = {}
-    item_ids = []
-    for item in scheduled_items(plan):
-        text = short_dose(item)
-        sessions = _per_week(item.dose)
-        if sessions is None:
-            cells = [text] * len(DAYS)
-        else:
-            fewest, most = sessions
-            cells = [""] * len(DAYS)
-            for number, weekday in enumerate(SPREAD[most]):
-                cells[weekday] = text if number < fewest else text + OPTIONAL
-        rows[item.title] = cells
-        item_ids.append(item.id)
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(DAYS)) if rows else pd.DataFrame(columns=DAYS)
-    frame.index.name = "What"
-    frame.attrs["message"] = schedule_message(plan)
-    frame.attrs["item_ids"] = tuple(item_ids)
+    import pandas as pd
+
+    schedule = schedule_for(plan)
+    frame = pd.DataFrame(
+        [row.days for row in schedule.rows], index=[row.title for row in schedule.rows], columns=list(DAYS)
+    )
+    frame.index.name = WHAT
+    frame.attrs["message"] = schedule.message
+    frame.attrs["item_ids"] = tuple(row.item_id for row in schedule.rows)
     return frame

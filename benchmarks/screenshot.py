@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
             page = browser.new_page(viewport={"width": options.width, "height": options.height})
             page.goto(f"{server.origin}/{options.query}", wait_until="commit")
             page.locator(".bc-plan .bc-item").first.wait_for(state="visible", timeout=READY_MS)
-            page.locator(".bc-timeline img").first.wait_for(state="visible", timeout=READY_MS)
+            page.locator(".bc-timeline svg").first.wait_for(state="visible", timeout=READY_MS)
             page.wait_for_timeout(500)  # let the last layout settle
             options.output.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(options.output), full_page=options.full_page)

@@ -115,6 +115,17 @@ def test_list_columns_are_split_into_tuples(content):
     assert interventions.loc["childs_pose", "stages"] == ("acute", "subacute_chronic")
 
 
+def test_records_hold_the_same_rows_as_the_tables(content):
+    # The plan engine reads records and notebooks read DataFrames: both must show the same content.
+    for name, records in content.records.items():
+        frame = getattr(content, name)
+        assert len(records) == len(frame)
+        for record, (_, row) in zip(records, frame.iterrows(), strict=True):
+            assert list(record) == list(frame.columns)
+            for column, value in record.items():
+                assert (value is None and pd.isna(row[column])) or value == row[column], (name, column)
+
+
 def test_id_shortcuts_list_known_ids_once(content):
     assert "saddle_numbness" in content.red_flag_ids
     assert content.caution_ids.count("age_65_plus") == 1  # two rows in cautions.csv, one id
@@ -176,6 +187,12 @@ def _negative_effect(copy):
     line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if ",7.3,10" in text)
     copy.set_cell("evidence", line, "effect", "-7.3")
     return "evidence.csv", line, "8 (effect)", "expected a number of 0 or more, found -7.3"
+
+
+def _effect_not_a_number(copy):
+    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if ",7.3,10" in text)
+    copy.set_cell("evidence", line, "effect", "nan")
+    return "evidence.csv", line, "8 (effect)", "expected a number, found 'nan'"
 
 
 def _sets_min_above_max(copy):
@@ -333,6 +350,7 @@ FAULTS = {
     "negative sets": _negative_sets,
     "day out of range": _day_out_of_range,
     "negative effect size": _negative_effect,
+    "effect size that is not a number": _effect_not_a_number,
     "sets_min above sets_max": _sets_min_above_max,
     "reps_min above reps_max": _reps_min_above_max,
     "duplicate id": _duplicate_id,

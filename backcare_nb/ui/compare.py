@@ -9,15 +9,18 @@ marked by a word, a symbol and a colour. The difference itself is
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
-import pandas as pd
 
 from backcare_nb.content import Content, load_content
 from backcare_nb.plan import Plan, build_plan, compare_plans
 from backcare_nb.render import DISCLAIMER, stage_line
 from backcare_nb.scenario import MAX_DAYS, Scenario
 from backcare_nb.ui.callbacks import guarded
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LABEL_STYLE = {"description_width": "initial"}
 EPISODE_OPTIONS = [("First episode", "first"), ("Recurrent", "recurrent")]
@@ -107,7 +110,7 @@ class CompareApp:
     ) -> None:
         self.content = content if content is not None else load_content()
         self.plans: tuple[Plan, Plan] | None = None
-        self.differences = pd.DataFrame(columns=["category", "item", "change", "before", "after"])
+        self.differences: pd.DataFrame | None = None  # set by the first _on_change below
         self._build_controls(left or Scenario(days_since_onset=3), right or Scenario(days_since_onset=14))
         self._build_layout()
         self._on_change()
@@ -146,8 +149,8 @@ class CompareApp:
         self.message.value = ""
         before = build_plan(self.left.scenario(), self.content)
         after = build_plan(self.right.scenario(), self.content)
-        self.plans = (before, after)
         self.differences = compare_plans(before, after)
+        self.plans = (before, after)  # after the difference, so _render never sees one without the other
         self._render()
 
     def _render(self) -> None:

@@ -2,7 +2,7 @@
 
 One :class:`DashboardApp` per kernel, built from content loaded once. The app only builds
 widgets and wires them: the advice comes from :func:`backcare_nb.build_plan`, the HTML from
-:mod:`backcare_nb.ui.panels`, the chart from :mod:`backcare_nb.charts` and the schedule from
+:mod:`backcare_nb.ui.panels`, the timeline from :mod:`backcare_nb.timeline` and the schedule from
 :mod:`backcare_nb.schedule`. Every handler catches its own errors, logs them with the traceback
 and shows a friendly message, because an exception escaping a widget callback would reach the
 viewer's browser as a traceback.
@@ -13,11 +13,9 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported at the top level
@@ -25,7 +23,7 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported at the 
 from backcare_nb.content import Content
 from backcare_nb.plan import Plan, build_plan
 from backcare_nb.scenario import MAX_DAYS, MAX_PAIN, Scenario, scenario_from_case, scenario_from_query
-from backcare_nb.schedule import weekly_schedule
+from backcare_nb.schedule import schedule_for
 from backcare_nb.ui import panels
 from backcare_nb.ui.callbacks import log_to_server
 from backcare_nb.ui.compare import CompareApp
@@ -33,15 +31,11 @@ from backcare_nb.ui.evidence import EvidenceLensApp
 from backcare_nb.ui.panels import escape
 from backcare_nb.ui.presenter import PresenterControls
 
-if TYPE_CHECKING:  # charts imports matplotlib, which the first render does without
-    from backcare_nb.charts import TimelineImage
-
 logger = logging.getLogger("backcare_nb")
 
 SLIDER_DAYS = 120  # the slider's range; the text box reaches MAX_DAYS
 NO_CASE = ""
 WIDE_LABELS = {"description_width": "initial"}
-TIMELINE_CACHE_SIZE = 64
 #: Teaching panels under the plan: title -> app class (built from content when first opened).
 TEACHING_PANELS = {"Compare two scenarios": CompareApp, "Evidence lens": EvidenceLensApp}
 #: Output panels, top to bottom; each is an HTML widget in ``DashboardApp.outputs``.
@@ -90,21 +84,12 @@ class DashboardApp:
         content: Content,
         scenario: Scenario | None = None,
         notices: Iterable[str] = (),
-        draw_timeline_later: bool = False,
     ) -> None:
         log_to_server()
         self._content = content
         self._cases = {case["id"]: case for case in content.records["cases"]}
         self._updating = False  # set while the app itself moves controls, so handlers stand aside
         self._plan: Plan | None = None
-        self._timeline_cache: OrderedDict[tuple[Any, ...], TimelineImage] = OrderedDict()
-        # The timeline is the one costly panel (matplotlib's import and a drawing, about 0.4 s).
-        # With draw_timeline_later the page is built without it and a thread fills it in, so the
-        # plan is on screen and answering sooner; the lock keeps that thread and a viewer's first
-        # change from drawing at once.
-        self._timeline_lock = threading.Lock()
-        self._timeline_pending = draw_timeline_later
-        self.timeline_thread: threading.Thread | None = None
         self._build_controls()
         self._build_outputs()
         self.outputs["notices"].value = panels.notices_panel(notices)
@@ -114,10 +99,6 @@ class DashboardApp:
             self._set_controls(scenario or Scenario())
         self._wire()
         self._safely(self._render)
-        if draw_timeline_later:
-            self.timeline_thread = threading.Thread(target=self._draw_first_timeline, name="backcare-timeline")
-            self.timeline_thread.daemon = True
-            self.timeline_thread.start()
 
     # --- construction -----------------------------------------------------------------------------
 
@@ -139,7 +120,7 @@ class DashboardApp:
         except Exception:
             logger.exception("Could not read the page's link; showing the default scenario")
             notices = ["The link could not be read; showing the default scenario."]
-        return cls(content, scenario, notices, draw_timeline_later=True)
+        return cls(content, scenario, notices)
 
     def _build_controls(self) -> None:
         self.days_slider = widgets.IntSlider(
@@ -350,8 +331,8 @@ class DashboardApp:
         """Build the plan for the controls and refresh every output panel.
 
         A widget only sends a value to the browser when it changed, so panels that do not depend
-        on what changed cost nothing to reassign; the timeline is cached because it is the one
-        costly piece (about a tenth of a second to draw).
+        on what changed cost nothing to reassign. Every panel, the timeline too, is a string built
+        in about a millisecond, so there is nothing to cache or draw in the background.
         """
         plan = build_plan(self.scenario(), self._content)
         values = {
@@ -359,8 +340,8 @@ class DashboardApp:
             "gate": panels.gate_panel(plan),
             "case": panels.case_panel(self._cases.get(plan.scenario.case or "")),
             "plan": panels.plan_panel(plan),
-            "timeline": self._timeline_or_placeholder(plan),
-            "schedule": panels.schedule_panel(weekly_schedule(plan)),
+            "timeline": panels.timeline_panel(plan, self._content),
+            "schedule": panels.schedule_panel(schedule_for(plan)),
             "takeaways": panels.takeaways_panel(plan),
             "related": panels.related_panel(plan),
             "handout": panels.handout_panel(plan),
@@ -369,43 +350,6 @@ class DashboardApp:
         for name, value in values.items():
             self.outputs[name].value = value
         self._plan = plan
-
-    def _draw_first_timeline(self) -> None:
-        """Thread body: draw the timeline for whatever plan is on screen now, unless a change got
-        there first. Errors are logged and shown like a callback's."""
-        try:
-            with self._timeline_lock:
-                if self._timeline_pending and self._plan is not None:
-                    self.outputs["timeline"].value = self._timeline(self._plan)
-                self._timeline_pending = False
-        except Exception:
-            logger.exception("The dashboard could not draw the timeline")
-            self.outputs["error"].value = panels.error_panel(panels.FRIENDLY_ERROR)
-
-    def _timeline_or_placeholder(self, plan: Plan) -> str:
-        with self._timeline_lock:
-            if self._timeline_pending and self.timeline_thread is None:
-                return panels.timeline_placeholder()  # the first render; the thread draws it next
-            self._timeline_pending = False  # a change has drawn it: the thread need not
-            return self._timeline(plan)
-
-    def _timeline(self, plan: Plan) -> str:
-        # The picture depends only on these (not the day: its marker is HTML laid over the picture,
-        # so moving the day costs no drawing); pain, the flags within a tier and the case do not.
-        scenario = plan.scenario
-        key = (scenario.episode, plan.gate.tier, scenario.cautions)
-        image = self._timeline_cache.get(key)
-        if image is None:
-            from backcare_nb.charts import timeline_image  # imports matplotlib: only when drawing
-
-            image = self._timeline_cache[key] = timeline_image(plan, self._content)
-            if len(self._timeline_cache) > TIMELINE_CACHE_SIZE:
-                self._timeline_cache.popitem(last=False)
-        else:
-            self._timeline_cache.move_to_end(key)
-        from backcare_nb.charts import timeline_text
-
-        return panels.timeline_panel(image, scenario.days_since_onset, timeline_text(plan, self._content))
 
     # --- reading what the viewer sees (tests, notebooks) ---------------------------------------------
 

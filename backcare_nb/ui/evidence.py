@@ -13,9 +13,9 @@ from __future__ import annotations
 import base64
 import io
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
-import pandas as pd
 
 from backcare_nb.content import Content, load_content
 from backcare_nb.evidence import (
@@ -28,6 +28,9 @@ from backcare_nb.evidence import (
 )
 from backcare_nb.render import DISCLAIMER
 from backcare_nb.scenario import MAX_DAYS
+
+if TYPE_CHECKING:
+    import pandas as pd
 from backcare_nb.ui.callbacks import guarded
 
 LABEL_STYLE = {"description_width": "initial"}

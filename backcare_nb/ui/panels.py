@@ -10,15 +10,13 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable, Mapping
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import pandas as pd
-
+from backcare_nb.content import Content
 from backcare_nb.plan import Plan, PlanItem
 from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, plan_to_html
-
-if TYPE_CHECKING:  # importing charts would import matplotlib; only the type is needed here
-    from backcare_nb.charts import TimelineImage
+from backcare_nb.schedule import DAYS, WHAT, Schedule
+from backcare_nb.timeline import timeline_svg, timeline_text
 
 VERDICT_WORDS = {
     "agrees": "agrees with the article",
@@ -68,13 +66,7 @@ body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
 .bc-app .bc-teaching .jupyter-widget-Collapse-header { color: var(--jp-ui-font-color1, #1a1a1a); }
 .bc-app .bc-item details { margin-top: .15rem; }
 .bc-app .bc-item summary { cursor: pointer; color: var(--jp-content-link-color, #0b5394); }
-.bc-app .bc-timeline img { max-width: 100%; height: auto; display: block; }
-.bc-app .bc-timeline-frame { position: relative; display: inline-block; max-width: 100%; }
-.bc-app .bc-day-marker { position: absolute; width: 0; border-left: 3px solid #000; margin-left: -1.5px;
-  pointer-events: none; }
-.bc-app .bc-day-label { position: absolute; bottom: 100%; left: 0; margin-bottom: 2px; padding: 0 .3em;
-  background: #fff; color: #000; border: 1px solid #000; border-radius: 3px; font-weight: 700;
-  font-size: .8rem; white-space: nowrap; }
+.bc-app .bc-timeline-svg { width: 100%; max-width: 1100px; height: auto; display: block; }
 .bc-app .bc-schedule table { border-collapse: collapse; font-size: .9rem; }
 .bc-app .bc-schedule th, .bc-app .bc-schedule td { border: 1px solid #999; padding: .2rem .4rem;
   text-align: left; vertical-align: top; }
@@ -176,49 +168,30 @@ def plan_panel(plan: Plan) -> str:
     return "".join(parts)
 
 
-def timeline_placeholder() -> str:
-    """Where the timeline will be, while it is being drawn."""
-    return '<figure class="bc-timeline bc-timeline-pending"><p>Drawing the timeline...</p></figure>'
-
-
-def timeline_panel(image: TimelineImage, day: int, text: str) -> str:
-    """The timeline picture with the day marked over it, its text alternative as ``alt`` and as a
-    folded description.
-
-    The marker is HTML laid over the picture at the day's place (percentages of the picture, so it
-    stays put when the picture scales); the picture itself does not change with the day.
-    """
-    data = base64.b64encode(image.png).decode("ascii")
-    left = f"{100 * image.day_fraction(day):.2f}%"
-    top = f"{100 * image.plot_top:.2f}%"
-    height = f"{100 * (image.plot_bottom - image.plot_top):.2f}%"
-    past = " →" if day > image.days else ""
-    shift = "-100%" if image.day_fraction(day) > 0.85 else "-50%"  # keep the label inside the picture
+def timeline_panel(plan: Plan, content: Content) -> str:
+    """The timeline picture with the day marked, and its text alternative as a folded description."""
     return (
-        '<figure class="bc-timeline"><div class="bc-timeline-frame">'
-        f'<img src="data:image/png;base64,{data}" alt="{escape(text)}">'
-        f'<div class="bc-day-marker" aria-hidden="true" style="left:{left};top:{top};height:{height}">'
-        f'<span class="bc-day-label" style="transform:translateX({shift})">Day {day}{past}</span></div></div>'
-        f"<figcaption><details><summary>The timeline in words</summary><p>{escape(text)}</p>"
+        f'<figure class="bc-timeline">{timeline_svg(plan, content)}'
+        f"<figcaption><details><summary>The timeline in words</summary><p>{escape(timeline_text(plan, content))}</p>"
         "</details></figcaption></figure>"
     )
 
 
-def schedule_panel(frame: pd.DataFrame) -> str:
+def schedule_panel(schedule: Schedule) -> str:
     """The weekly schedule as a table, with its message."""
-    message = frame.attrs.get("message", "")
     parts = ['<section class="bc-schedule"><h3 class="bc-heading">This week</h3>']
-    if len(frame):
-        head = "".join(f'<th scope="col">{escape(str(day))}</th>' for day in frame.columns)
-        rows = []
-        for title, cells in frame.iterrows():
-            rows.append(f'<tr><th scope="row">{escape(str(title))}</th>{_schedule_cells(list(cells))}</tr>')
+    if schedule.rows:
+        head = "".join(f'<th scope="col">{escape(day)}</th>' for day in DAYS)
+        rows = [
+            f'<tr><th scope="row">{escape(row.title)}</th>{_schedule_cells(list(row.days))}</tr>'
+            for row in schedule.rows
+        ]
         parts.append(
             f'<table><caption>What to do on which day</caption><thead><tr><th scope="col">'
-            f"{escape(str(frame.index.name or ''))}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"{escape(WHAT)}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
-    if message:
-        parts.append(f"<p>{escape(message)}</p>")
+    if schedule.message:
+        parts.append(f"<p>{escape(schedule.message)}</p>")
     parts.append("</section>")
     return "".join(parts)
 

@@ -50,7 +50,9 @@ def test_page_loads_with_the_day_2_acute_plan(dashboard):
     assert items == [item.id for item in expected.items]
     assert {"heat", "childs_pose"} <= set(items)
     assert dashboard.page.locator(".bc-gate").count() == 0
-    assert dashboard.page.locator(".bc-timeline img").count() >= 1
+    picture = dashboard.page.locator(".bc-timeline svg[role=img]")
+    assert picture.count() == 1 and picture.bounding_box()["width"] > 500  # drawn, and at a readable size
+    assert dashboard.page.locator(".bc-timeline .bc-day-marker").text_content() == "Day 2"
     assert "not medical advice" in dashboard.text(".bc-disclaimer").lower()
     assert dashboard.text(".bc-takeaways").strip()
     assert dashboard.text(".bc-schedule").strip()
@@ -69,6 +71,7 @@ def test_keyboard_moves_the_day_and_the_plan_follows(dashboard):
     assert day10.guideline_band.label in dashboard.text(".bc-stage")
     dashboard.page.locator(".bc-item[data-item-id=stay_active]").wait_for()
     assert "heat" not in dashboard.item_ids()
+    dashboard.expect_text(".bc-timeline .bc-day-marker", "Day 10")  # the timeline follows too
 
     handle.press("End")
     dashboard.expect_text(".bc-stage", "Day 120")
