@@ -197,14 +197,19 @@ class Server:
     def kernels(self) -> list[int]:
         return kernel_pids(self.process.pid)
 
-    async def wait_kernels_idle(self, timeout: float = 120) -> None:
-        """Until the kernels stop using CPU: "pool filled" is logged before the pooled kernel has
-        finished running the notebook, and a viewer arriving then waits for the rest."""
+    async def wait_kernels_idle(self, timeout: float = 120, quiet_seconds: int = 2) -> None:
+        """Until there is a kernel and the kernels have stopped using CPU for ``quiet_seconds`` in a
+        row: "pool filled" is logged before the pooled kernel has finished running the notebook (and
+        Voilà waits a second before starting a refill), and a viewer arriving then waits for the
+        rest. One quiet second was not enough: a kernel between starting and running the notebook
+        can look idle for that long, and such loads measured a half-heated kernel."""
         deadline = time.monotonic() + timeout
-        previous = None
+        previous, quiet = None, 0
         while time.monotonic() < deadline:
-            used = sum(cpu_ticks(pid) for pid in self.kernels())
-            if previous is not None and used - previous <= 2:
+            kernels = self.kernels()
+            used = sum(cpu_ticks(pid) for pid in kernels)
+            quiet = quiet + 1 if kernels and previous is not None and used - previous <= 2 else 0
+            if quiet >= quiet_seconds:
                 return
             previous = used
             await asyncio.sleep(1)

@@ -104,9 +104,10 @@ def wait_for_day(viewer, predicate_js: str) -> None:
     )
 
 
-def play_button(viewer, icon: str):
-    """A button of the "Play days" control, by the icon a viewer sees on it (play, pause, stop)."""
-    return viewer.page.locator(f".bc-presenter .widget-play button:has(i.fa-{icon})")
+def play_button(viewer, name: str):
+    """A button of the "Play days" control by its accessible name ("Play", "Pause", "Stop"), as a
+    screen reader announces it; ipywidgets draws bare icons and the page's template names them."""
+    return viewer.page.locator(".bc-presenter .widget-play").get_by_role("button", name=name, exact=True)
 
 
 def relative_luminance(rgb: tuple[float, float, float]) -> float:
@@ -261,16 +262,16 @@ def test_play_walks_the_days_and_pause_and_stop_halt_it(dashboard):
     dashboard.expect_text(".bc-stage", "Day 2")
     first_day, first_slider = stage_day(dashboard), dashboard.slider_value(DAYS)
     assert (first_day, first_slider) == (2, 2)
-    assert play_button(dashboard, "pause").count() == 0
+    assert play_button(dashboard, "Pause").count() == 0
 
-    play_button(dashboard, "play").click()
-    expect(play_button(dashboard, "pause")).to_be_visible()
+    play_button(dashboard, "Play").click()
+    expect(play_button(dashboard, "Pause")).to_be_visible()
     wait_for_day(dashboard, f"day >= {first_day + 3}")
     assert stage_day(dashboard) > first_day
     assert dashboard.slider_value(DAYS) > first_slider
 
-    play_button(dashboard, "pause").click()
-    expect(play_button(dashboard, "play")).to_be_visible()
+    play_button(dashboard, "Pause").click()
+    expect(play_button(dashboard, "Play")).to_be_visible()
     dashboard.page.wait_for_timeout(1_000)  # a tick already on its way when pause was pressed lands first
     paused = dashboard.slider_value(DAYS)
     wait_for_day(dashboard, f"day === {paused}")
@@ -280,7 +281,7 @@ def test_play_walks_the_days_and_pause_and_stop_halt_it(dashboard):
     assert plan_for_day(paused).stage.label in dashboard.text(".bc-stage")
 
     # Stop goes back to the start of the range.
-    play_button(dashboard, "stop").click()
+    play_button(dashboard, "Stop").click()
     dashboard.expect_text(".bc-stage", "Day 0")
     assert dashboard.slider_value(DAYS) == 0
 
@@ -297,12 +298,12 @@ def test_a_deep_linked_day_survives_the_play_link_and_play_starts_there(dashboar
     assert dashboard.slider_value(DAYS) == 40
     assert stage_day(dashboard) == 40
 
-    play_button(dashboard, "play").click()
+    play_button(dashboard, "Play").click()
     wait_for_day(dashboard, "day !== 40")
     assert stage_day(dashboard) > 40, "play restarted from another day instead of going on from 40"
     assert dashboard.slider_value(DAYS) > 40
-    play_button(dashboard, "pause").click()
-    expect(play_button(dashboard, "play")).to_be_visible()
+    play_button(dashboard, "Pause").click()
+    expect(play_button(dashboard, "Play")).to_be_visible()
 
 
 def test_large_type_enlarges_the_app(dashboard):
