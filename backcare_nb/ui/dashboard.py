@@ -19,6 +19,7 @@ from typing import Any
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported at the top level
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from backcare_nb.content import Content
 from backcare_nb.plan import Plan, build_plan
@@ -150,9 +151,11 @@ class DashboardApp:
             style=WIDE_LABELS,
         )
 
+    # Widgets of a kind share one style and one layout model (none is ever restyled on its own):
+    # each model is a message from the kernel and an object the browser creates while the page
+    # loads, and without sharing the checkboxes and HTML panels would bring about 100 more.
+
     def _checkbox(self, label: str) -> widgets.Checkbox:
-        # Every checkbox shares one style and one layout model: 28 boxes would otherwise bring 56
-        # more models for the browser to create on every page load.
         if not hasattr(self, "_checkbox_style"):
             self._checkbox_style = CheckboxStyle(**WIDE_LABELS)
             self._checkbox_layout = widgets.Layout(width="auto")
@@ -160,8 +163,14 @@ class DashboardApp:
             value=False, description=label, indent=False, style=self._checkbox_style, layout=self._checkbox_layout
         )
 
+    def _html(self, value: str = "", full_width: bool = False) -> widgets.HTML:
+        if not hasattr(self, "_html_style"):
+            self._html_style = HTMLStyle()
+            self._html_layouts = {False: widgets.Layout(), True: widgets.Layout(width="100%")}
+        return widgets.HTML(value, style=self._html_style, layout=self._html_layouts[full_width])
+
     def _build_outputs(self) -> None:
-        self.outputs = {name: widgets.HTML(layout=widgets.Layout(width="100%")) for name in OUTPUT_NAMES}
+        self.outputs = {name: self._html(full_width=True) for name in OUTPUT_NAMES}
         self.outputs["style"].value = panels.style_panel()
         self.outputs["error"].value = panels.error_panel()
         self.outputs["disclaimer"].value = panels.disclaimer_panel()
@@ -169,7 +178,7 @@ class DashboardApp:
     def _build_layout(self) -> widgets.Box:
         def heading(text: str, level: int = 3) -> widgets.HTML:
             css = "bc-heading" if level == 3 else "bc-group"
-            return widgets.HTML(f'<h{level} class="{css}">{escape(text)}</h{level}>')
+            return self._html(f'<h{level} class="{css}">{escape(text)}</h{level}>')
 
         flag_widgets: list[widgets.Widget] = [heading("Red flags")]
         group = None
@@ -210,7 +219,7 @@ class DashboardApp:
 
     def _build_teaching(self) -> widgets.Accordion:
         """The compare view and the evidence lens, built when first opened (they cost a chart)."""
-        placeholders = [widgets.HTML("<p>Opening...</p>") for _ in TEACHING_PANELS]
+        placeholders = [self._html("<p>Opening...</p>") for _ in TEACHING_PANELS]
         teaching = widgets.Accordion(children=placeholders, titles=tuple(TEACHING_PANELS), selected_index=None)
         teaching.add_class("bc-teaching")
         teaching.observe(self._on_open_panel, names="selected_index")
