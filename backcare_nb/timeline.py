@@ -199,15 +199,18 @@ _PATTERNS = (
 )
 
 
-def timeline_svg(plan: Plan, content: Content, days: int = 120, mark_day: bool = True) -> str:
+def timeline_svg(
+    plan: Plan, content: Content, days: int = 120, mark_day: bool = True, description: str | None = None
+) -> str:
     """The timeline as an inline SVG element.
 
     Top lanes show the article's stages and the guideline bands; below, one row per item, grouped
     under its category, with a bar over the days it applies (hatched when a caution changes it).
     The scenario's day is marked with a vertical line (at the right end, with an arrow, when it is
     past ``days``) unless ``mark_day`` is false. The day axis is on a square-root scale so the
-    first week gets room. The picture's accessible name is :func:`timeline_text`; each bar also
-    says what it is when pointed at.
+    first week gets room. The picture's accessible name is ``description``, by default
+    :func:`timeline_text` (pass it when it is already at hand); each bar also says what it is when
+    pointed at.
     """
     rows = [] if plan.gate.holds_self_care else timeline_rows(plan, content, days)
     colours = category_colours(content)
@@ -336,7 +339,7 @@ def timeline_svg(plan: Plan, content: Content, days: int = 120, mark_day: bool =
     if mark_day:
         parts.append(_day_marker(axis, plan.scenario.days_since_onset, bottom))
 
-    text = timeline_text(plan, content, days)
+    text = description if description is not None else timeline_text(plan, content, days)
     return (
         f'<svg class="bc-timeline-svg" role="img" viewBox="0 0 {WIDTH} {_number(height)}" '
         f'xmlns="http://www.w3.org/2000/svg" font-size="12" fill="currentColor" '

@@ -170,9 +170,10 @@ def plan_panel(plan: Plan) -> str:
 
 def timeline_panel(plan: Plan, content: Content) -> str:
     """The timeline picture with the day marked, and its text alternative as a folded description."""
+    text = timeline_text(plan, content)
     return (
-        f'<figure class="bc-timeline">{timeline_svg(plan, content)}'
-        f"<figcaption><details><summary>The timeline in words</summary><p>{escape(timeline_text(plan, content))}</p>"
+        f'<figure class="bc-timeline">{timeline_svg(plan, content, description=text)}'
+        f"<figcaption><details><summary>The timeline in words</summary><p>{escape(text)}</p>"
         "</details></figcaption></figure>"
     )
 
