@@ -170,14 +170,18 @@ def _number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def _attributes(attributes: dict[str, str]) -> str:
+    """SVG attributes from keywords: ``text_anchor="end"`` becomes ``text-anchor="end"``."""
+    return "".join(f' {name.replace("_", "-")}="{value}"' for name, value in attributes.items())
+
+
 def _text(x: float, y: float, words: str, **attributes: str) -> str:
-    extra = "".join(f' {name.replace("_", "-")}="{value}"' for name, value in attributes.items())
-    return f'<text x="{_number(x)}" y="{_number(y)}"{extra}>{escape(words)}</text>'
+    return f'<text x="{_number(x)}" y="{_number(y)}"{_attributes(attributes)}>{escape(words)}</text>'
 
 
 def _rect(x: float, y: float, width: float, height: float, **attributes: str) -> str:
-    extra = "".join(f' {name.replace("_", "-")}="{value}"' for name, value in attributes.items())
-    return f'<rect x="{_number(x)}" y="{_number(y)}" width="{_number(width)}" height="{_number(height)}"{extra}/>'
+    size = f'width="{_number(width)}" height="{_number(height)}"'
+    return f'<rect x="{_number(x)}" y="{_number(y)}" {size}{_attributes(attributes)}/>'
 
 
 def _lane_label(stage: Stage, width: float) -> str:
