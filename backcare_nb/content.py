@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import os
 import re
@@ -27,7 +28,8 @@ CONTENT_DIR_ENV = "BACKCARE_CONTENT_DIR"
 
 ARTICLE_STAGES = ("acute", "subacute_chronic")
 EPISODES = ("first", "recurrent")
-TIERS = ("clear", "routine", "urgent", "emergency")
+#: Levels of concern, lowest first (IFOMPT 2020); data/concern_levels.csv says what each one means.
+LEVELS = ("clear", "watchful", "routine", "soon", "urgent", "emergency")
 CERTAINTY = ("high", "moderate", "low", "very_low", "not_graded")
 STANCES = (
     "recommends",
@@ -40,8 +42,15 @@ STANCES = (
     "against",
 )
 VERDICTS = ("agrees", "goes_beyond", "conflicts")
-CAUTION_EFFECTS = ("check_first", "avoid")
+#: What a caution does to an item: a prescriber's check first, not advised, or a note beside it.
+CAUTION_EFFECTS = ("check_first", "avoid", "note")
 MEDICINES = ("nsaid", "muscle_relaxant")
+#: How an item goes on the weekly schedule.
+SCHEDULES = ("daily", "per_week", "as_needed", "none")
+#: The reference id of the source article; every other reference must carry a link.
+ARTICLE_SOURCE = "ARTICLE"
+#: Keys data/about.csv must give: the content's version and its review dates.
+ABOUT_KEYS = ("version", "reviewed", "next_review")
 
 
 class ContentError(ValueError):
@@ -97,15 +106,19 @@ def _identifier(value: str) -> str:
     return value
 
 
+_ASCII_WHOLE = re.compile(r"[+-]?[0-9]+")
+_ASCII_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def _whole(low: int, high: int, optional: bool = False) -> Callable[[str], int | None]:
     def parse(value: str) -> int | None:
         value = value.strip()
         if not value and optional:
             return None
-        try:
-            number = int(value)
-        except ValueError:
-            raise _CellError(f"expected a whole number from {low} to {high}, found {value!r}") from None
+        # int() also reads "1_0" and non-ASCII digits; a content file holds plain digits only.
+        if not _ASCII_WHOLE.fullmatch(value):
+            raise _CellError(f"expected a whole number from {low} to {high}, found {value!r}")
+        number = int(value)
         if not low <= number <= high:
             raise _CellError(f"expected a whole number from {low} to {high}, found {number}")
         return number
@@ -117,10 +130,9 @@ def _decimal(value: str) -> float | None:
     value = value.strip()
     if not value:
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise _CellError(f"expected a number, found {value!r}") from None
+    if not _ASCII_DECIMAL.fullmatch(value):
+        raise _CellError(f"expected a number, found {value!r}")
+    number = float(value)
     if not math.isfinite(number):
         raise _CellError(f"expected a number, found {value!r}")
     if number < 0:
@@ -170,6 +182,27 @@ def _points(value: str) -> tuple[str, ...]:
     return points
 
 
+def _signs(value: str) -> tuple[str, ...]:
+    signs = _split(value, "|")
+    if not signs:
+        raise _CellError("expected one or more signs separated by '|'")
+    return signs
+
+
+def _yes_no(value: str) -> bool:
+    value = value.strip()
+    if value not in ("yes", "no"):
+        raise _CellError(f"expected yes or no, found {value!r}")
+    return value == "yes"
+
+
+def _link(value: str) -> str:
+    value = value.strip()
+    if value and not re.fullmatch(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s\"'<>]*)?", value):
+        raise _CellError(f"expected a link starting https:// (a DOI, PubMed or official page), found {value!r}")
+    return value
+
+
 def _expected_items(value: str) -> tuple[str, ...]:
     items = _split(value, ";")
     for item in items:
@@ -207,13 +240,24 @@ _optional_count = _whole(0, 100, optional=True)
 
 TABLES: tuple[_Table, ...] = (
     _Table(
+        "about",
+        _cols(key=_choice(ABOUT_KEYS), value=_text),
+        key=("key",),
+    ),
+    _Table(
         "references",
-        _cols(id=_identifier, citation=_text, year=_whole(1900, 2100, optional=True)),
+        _cols(
+            id=_identifier,
+            short=_text,
+            citation=_text,
+            year=_whole(1900, 2100, optional=True),
+            link=_link,
+        ),
         key=("id",),
     ),
     _Table(
         "categories",
-        _cols(id=_identifier, label=_text, order=_whole(1, 99)),
+        _cols(id=_identifier, label=_text, order=_whole(1, 99), for_patients=_yes_no),
         key=("id",),
     ),
     _Table(
@@ -245,13 +289,21 @@ TABLES: tuple[_Table, ...] = (
             reps_max=_optional_count,
             per_week_min=_whole(0, 7, optional=True),
             per_week_max=_whole(0, 7, optional=True),
+            day_from=_whole(0, 365, optional=True),
+            day_to=_whole(0, 365, optional=True),
+            schedule=_choice(SCHEDULES),
             dose_note=_optional_text,
             timing=_text,
             rationale=_text,
             source_id=_identifier,
         ),
         key=("id",),
-        ranges=(("sets_min", "sets_max"), ("reps_min", "reps_max"), ("per_week_min", "per_week_max")),
+        ranges=(
+            ("sets_min", "sets_max"),
+            ("reps_min", "reps_max"),
+            ("per_week_min", "per_week_max"),
+            ("day_from", "day_to"),
+        ),
     ),
     _Table(
         "exercises",
@@ -278,17 +330,34 @@ TABLES: tuple[_Table, ...] = (
         key=("intervention_id", "source_id", "outcome"),
     ),
     _Table(
-        "gate_actions",
-        _cols(tier=_choice(TIERS), rank=_whole(0, 9), title=_text, action=_text),
-        key=("tier",),
+        "concern_levels",
+        _cols(
+            level=_choice(LEVELS),
+            rank=_whole(0, 9),
+            title=_text,
+            action=_text,
+            time_frame=_text,
+            replaces_plan=_yes_no,
+            holds=_id_list,
+            meanwhile=_optional_text,
+            source_id=_identifier,
+        ),
+        key=("level",),
     ),
     _Table(
         "red_flags",
+        _cols(id=_identifier, group=_text, label=_text, source_id=_identifier),
+        key=("id",),
+    ),
+    _Table(
+        "concern_rules",
         _cols(
             id=_identifier,
-            group=_text,
-            label=_text,
-            tier=_choice(TIERS[1:]),
+            all_of=_id_list,
+            any_of=_id_list,
+            at_least=_whole(0, 20),
+            level=_choice(LEVELS[1:]),
+            reason=_text,
             source_id=_identifier,
         ),
         key=("id",),
@@ -298,16 +367,55 @@ TABLES: tuple[_Table, ...] = (
         _cols(
             id=_identifier,
             label=_text,
-            medicine=_choice(MEDICINES),
+            applies_to=_identifier,
             effect=_choice(CAUTION_EFFECTS),
             reason=_text,
             source_id=_identifier,
         ),
-        key=("id", "medicine"),
+        key=("id", "applies_to"),
+    ),
+    _Table(
+        "caution_combinations",
+        _cols(
+            id=_identifier,
+            any_of=_id_list,
+            at_least=_whole(2, 20),
+            applies_to=_identifier,
+            effect=_choice(CAUTION_EFFECTS),
+            reason=_text,
+            source_id=_identifier,
+        ),
+        key=("id",),
+    ),
+    _Table(
+        "alternatives",
+        _cols(id=_identifier, applies_to=_identifier, when_caution=_id_list, text=_text, source_id=_identifier),
+        key=("id",),
+    ),
+    _Table(
+        "safety_nets",
+        _cols(
+            id=_identifier,
+            when_caution=_id_list,
+            level=_choice(LEVELS[1:]),
+            title=_text,
+            signs=_signs,
+            action=_text,
+            source_id=_identifier,
+        ),
+        key=("id",),
     ),
     _Table(
         "takeaways",
-        _cols(id=_identifier, stages=_choices(ARTICLE_STAGES), episodes=_choices(EPISODES), text=_text),
+        _cols(
+            id=_identifier,
+            stages=_choices(ARTICLE_STAGES),
+            episodes=_choices(EPISODES),
+            needs=_id_list,
+            unless_usable=_id_list,
+            text=_text,
+            source_id=_identifier,
+        ),
         key=("id",),
     ),
     _Table(
@@ -328,7 +436,7 @@ TABLES: tuple[_Table, ...] = (
             scenario=_text,
             learning_points=_points,
             expected_stage=_choice(ARTICLE_STAGES),
-            expected_gate=_choice(TIERS),
+            expected_level=_choice(LEVELS),
             expected_items=_expected_items,
         ),
         key=("id",),
@@ -343,7 +451,20 @@ _REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("evidence", "intervention_id", "interventions", "id"),
     ("evidence", "source_id", "references", "id"),
     ("red_flags", "source_id", "references", "id"),
+    ("concern_levels", "source_id", "references", "id"),
+    ("concern_rules", "all_of", "red_flags", "id"),
+    ("concern_rules", "any_of", "red_flags", "id"),
+    ("concern_rules", "source_id", "references", "id"),
     ("cautions", "source_id", "references", "id"),
+    ("caution_combinations", "any_of", "cautions", "id"),
+    ("caution_combinations", "source_id", "references", "id"),
+    ("alternatives", "when_caution", "cautions", "id"),
+    ("alternatives", "source_id", "references", "id"),
+    ("safety_nets", "when_caution", "cautions", "id"),
+    ("safety_nets", "source_id", "references", "id"),
+    ("takeaways", "needs", "interventions", "id"),
+    ("takeaways", "unless_usable", "interventions", "id"),
+    ("takeaways", "source_id", "references", "id"),
     ("cases", "red_flags", "red_flags", "id"),
     ("cases", "cautions", "cautions", "id"),
     ("cases", "expected_items", "interventions", "id"),
@@ -391,9 +512,14 @@ class Content:
     interventions = _table_frame("interventions")
     exercises = _table_frame("exercises")
     evidence = _table_frame("evidence")
-    gate_actions = _table_frame("gate_actions")
+    about = _table_frame("about")
+    concern_levels = _table_frame("concern_levels")
     red_flags = _table_frame("red_flags")
+    concern_rules = _table_frame("concern_rules")
     cautions = _table_frame("cautions")
+    caution_combinations = _table_frame("caution_combinations")
+    alternatives = _table_frame("alternatives")
+    safety_nets = _table_frame("safety_nets")
     takeaways = _table_frame("takeaways")
     related_topics = _table_frame("related_topics")
     cases = _table_frame("cases")
@@ -414,6 +540,17 @@ class Content:
             name: tuple({column: row[column] for column in ("_line", *table.columns)} for row in table.rows)
             for name, table in self._rows.items()
         }
+
+    @property
+    def version_info(self) -> dict[str, str]:
+        """The content's version and review dates, from data/about.csv."""
+        return {row["key"]: row["value"] for row in self._rows["about"].rows}
+
+    @property
+    def review_line(self) -> str:
+        """What the footer and the handout print: "Content 2.0, reviewed 2026-11-26, next review 2027-11"."""
+        about = self.version_info
+        return f"Content {about['version']}, reviewed {about['reviewed']}, next review {about['next_review']}"
 
     @property
     def red_flag_ids(self) -> tuple[str, ...]:
@@ -462,6 +599,10 @@ def _read_table(path: Path, table: _Table) -> _Rows:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ContentError(path, 0, "-", f"file not found (the {table.name} table is required)") from None
+    except IsADirectoryError:
+        raise ContentError(path, 0, "-", f"expected a file, found a folder (the {table.name} table)") from None
+    except OSError as error:  # permissions, a broken disk: name the file, never a traceback
+        raise ContentError(path, 0, "-", f"could not be read ({error.strerror or error})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -469,6 +610,10 @@ def _read_table(path: Path, table: _Table) -> _Rows:
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise ContentError(path, line, column, "expected UTF-8 text") from None
 
+    nul = text.find("\0")
+    if nul >= 0:  # csv would read it into a cell; no content needs it
+        line = text.count("\n", 0, nul) + 1
+        raise ContentError(path, line, nul - (text.rfind("\n", 0, nul) + 1) + 1, "unexpected NUL character")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -481,6 +626,8 @@ def _read_table(path: Path, table: _Table) -> _Rows:
     for position, name in enumerate(header, start=1):
         if name not in expected:
             raise ContentError(path, 1, position, f"unknown column {name!r}; expected {', '.join(expected)}")
+        if name in header[: position - 1]:
+            raise ContentError(path, 1, position, f"column {name!r} appears twice in the header")
     for name in expected:
         if name not in header:
             raise ContentError(path, 1, len(header) + 1, f"missing column {name!r}")
@@ -598,11 +745,16 @@ def _check_consistency(folder: Path, tables: dict[str, _Rows]) -> None:
                 *_location(folder, tables, "interventions", "medicine", row["_line"]),
                 "expected a medicine (nsaid or muscle_relaxant) exactly on rows of category medicines",
             )
-    gate_actions = tables["gate_actions"]
-    missing = [tier for tier in TIERS if tier not in set(gate_actions.column("tier"))]
-    if missing:
-        last = max(gate_actions.column("_line")) + 1
-        raise ContentError(*_location(folder, tables, "gate_actions", "tier", last), f"missing tier {missing[0]!r}")
+    _check_levels(folder, tables)
+    _check_rules(folder, tables)
+    _check_targets(folder, tables)
+    for row in tables["references"].rows:
+        if not row["link"] and row["id"] != ARTICLE_SOURCE:
+            raise ContentError(
+                *_location(folder, tables, "references", "link", row["_line"]),
+                "expected a link (a DOI, PubMed or official page) for every source but the article",
+            )
+    _check_about(folder, tables)
     stages = tables["stages"]
     for stage_id in ARTICLE_STAGES:
         if stage_id not in set(stages.column("id")):
@@ -628,3 +780,82 @@ def _check_day_coverage(folder: Path, tables: dict[str, _Rows], stages: list[dic
             *_location(folder, tables, "stages", "day_max", last),
             f"expected the {scheme} stages to reach day 365, found {expected_start - 1}",
         )
+
+
+def _check_levels(folder: Path, tables: dict[str, _Rows]) -> None:
+    """Every level of concern is defined once, and the ranks put them in the order of LEVELS."""
+    levels = tables["concern_levels"]
+    defined = {row["level"]: row for row in levels.rows}
+    missing = [level for level in LEVELS if level not in defined]
+    if missing:
+        last = max(levels.column("_line")) + 1
+        raise ContentError(*_location(folder, tables, "concern_levels", "level", last), f"missing level {missing[0]!r}")
+    for lower, higher in itertools.pairwise(LEVELS):
+        if defined[higher]["rank"] <= defined[lower]["rank"]:
+            raise ContentError(
+                *_location(folder, tables, "concern_levels", "rank", defined[higher]["_line"]),
+                f"expected the rank of {higher!r} to be above that of {lower!r}",
+            )
+
+
+def _check_rules(folder: Path, tables: dict[str, _Rows]) -> None:
+    """Each rule can match, and every red flag takes part in at least one rule (so a tick counts)."""
+    used: set[str] = set()
+    for row in tables["concern_rules"].rows:
+        where = _location(folder, tables, "concern_rules", "at_least", row["_line"])
+        if not row["all_of"] and not row["any_of"]:
+            raise ContentError(*where, "expected flags in all_of or any_of")
+        if row["any_of"] and not 1 <= row["at_least"] <= len(row["any_of"]):
+            raise ContentError(*where, f"expected at_least from 1 to {len(row['any_of'])} (the flags in any_of)")
+        if not row["any_of"] and row["at_least"] != 0:
+            raise ContentError(*where, "expected at_least 0 when any_of is empty")
+        used.update(row["all_of"], row["any_of"])
+    for row in tables["red_flags"].rows:
+        if row["id"] not in used:
+            raise ContentError(
+                *_location(folder, tables, "red_flags", "id", row["_line"]),
+                f"red flag {row['id']!r} is in no rule of concern_rules.csv, so ticking it would change nothing",
+            )
+    for row in tables["caution_combinations"].rows:
+        if row["at_least"] > len(row["any_of"]):
+            raise ContentError(
+                *_location(folder, tables, "caution_combinations", "at_least", row["_line"]),
+                f"expected at_least from 2 to {len(row['any_of'])} (the cautions in any_of)",
+            )
+
+
+def _check_targets(folder: Path, tables: dict[str, _Rows]) -> None:
+    """A level holds categories or items; a caution or an alternative applies to a medicine class or an item."""
+    targets = set(MEDICINES) | set(tables["interventions"].column("id"))
+    holdable = set(tables["categories"].column("id")) | set(tables["interventions"].column("id"))
+    for row in tables["concern_levels"].rows:
+        for held in row["holds"]:
+            if held not in holdable:
+                raise ContentError(
+                    *_location(folder, tables, "concern_levels", "holds", row["_line"]),
+                    f"expected category or intervention ids, found {held!r}",
+                )
+    for table in ("cautions", "caution_combinations", "alternatives"):
+        for row in tables[table].rows:
+            if row["applies_to"] not in targets:
+                raise ContentError(
+                    *_location(folder, tables, table, "applies_to", row["_line"]),
+                    f"expected a medicine ({', '.join(MEDICINES)}) or an intervention id, found {row['applies_to']!r}",
+                )
+
+
+def _check_about(folder: Path, tables: dict[str, _Rows]) -> None:
+    about = tables["about"]
+    values = {row["key"]: row for row in about.rows}
+    for key in ABOUT_KEYS:
+        if key not in values:
+            last = max(about.column("_line")) + 1
+            raise ContentError(*_location(folder, tables, "about", "key", last), f"missing key {key!r}")
+    patterns = {"reviewed": r"\d{4}-\d{2}-\d{2}", "next_review": r"\d{4}-\d{2}(-\d{2})?"}
+    for key, pattern in patterns.items():
+        row = values[key]
+        if not re.fullmatch(pattern, row["value"], flags=re.ASCII):
+            raise ContentError(
+                *_location(folder, tables, "about", "value", row["_line"]),
+                f"expected {key} as a date ({pattern.replace(chr(92) + 'd', '9')}), found {row['value']!r}",
+            )

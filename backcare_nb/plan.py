@@ -1,33 +1,81 @@
-"""Turn a scenario and the content into a plan: stage, guideline band, red-flag gate, items.
+"""Turn a scenario and the content into a plan: stage, guideline band, level of concern, items.
 
-Pure functions over the validated content: no file access, no widgets. The red-flag gate comes
-first and can hold the whole self-care plan; medicine cautions then change the medicine items.
+Pure functions over the validated content: no file access, no widgets. The ticked red flags give a
+level of concern through the rules in data/concern_rules.csv; only a level that replaces the plan
+(the emergency) takes the self-care plan away, lower levels keep it and may hold some categories
+until the person has been assessed. Medicine cautions then change the items they apply to. Every
+item, note and takeaway carries its origin: the article, or the guideline or review it was added from.
 """
 
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from backcare_nb.content import TIERS, Content
+from backcare_nb.content import ARTICLE_SOURCE, Content
 from backcare_nb.scenario import Scenario
 
 if TYPE_CHECKING:  # compare_plans imports pandas when called; plans themselves need none of it
     import pandas as pd
 
 #: Status of an item: what the viewer is told to do with it.
-ADVISED, CHECK_FIRST, AVOID = "advised", "check_first", "avoid"
+ADVISED, CHECK_FIRST, AVOID, HELD = "advised", "check_first", "avoid", "held"
 STATUS_TEXT = {
     ADVISED: "",
     CHECK_FIRST: "Check with a prescriber or pharmacist first",
     AVOID: "Not advised for this person",
+    HELD: "Wait until a clinician has assessed the person",
 }
-# Tiers that hold the self-care plan until a clinician has seen the person (IFOMPT 2020:
-# urgent referral means "do not start treatment"; emergency means go now).
-HOLDING_TIERS = ("urgent", "emergency")
+#: Statuses under which an item is still something the person does.
+USABLE = (ADVISED, CHECK_FIRST)
+#: The strength of each caution effect: the strongest one on an item decides its status.
+_EFFECT_STATUS = {"note": ADVISED, "check_first": CHECK_FIRST, "avoid": AVOID}
+_STATUS_RANK = {ADVISED: 0, CHECK_FIRST: 1, AVOID: 2}
 SEVERE_PAIN = 8  # on 0-10: a convention for prompting review, not a red flag by itself
 REVIEW_AFTER_DAYS = 30  # "no improvement after a month" is a red flag in data/red_flags.csv
+#: The source behind the plan's own notes on severe pain and on a month without improvement.
+WARNING_SOURCE = "IFOMPT-RF2020"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a piece of advice comes from: the article, or a guideline or review added to it."""
+
+    source_id: str
+    short: str  # the source's short name, e.g. "NICE NG59"
+
+    @property
+    def from_article(self) -> bool:
+        return self.source_id == ARTICLE_SOURCE
+
+    @property
+    def kind(self) -> str:
+        """``"article"`` or ``"added"``."""
+        return "article" if self.from_article else "added"
+
+    @property
+    def label(self) -> str:
+        """The small label the page prints: "From the article" or "Added from NICE NG59"."""
+        return "From the article" if self.from_article else f"Added from {self.short}"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sentence shown with the plan (a caution, an alternative, a takeaway), with its origin."""
+
+    text: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A citable source: id, short name, full citation and a link (DOI, PubMed or official page)."""
+
+    id: str
+    short: str
+    citation: str
+    link: str
 
 
 @dataclass(frozen=True)
@@ -54,11 +102,13 @@ class EvidenceNote:
     outcome: str = ""
     effect: float | None = None
     mid: float | None = None
+    short: str = ""
+    link: str = ""
 
 
 @dataclass(frozen=True)
 class PlanItem:
-    """One thing to do (or not do), with its dose, timing, reason and evidence."""
+    """One thing to do (or not do), with its dose, timing, reason, origin and evidence."""
 
     id: str
     category: str
@@ -67,30 +117,55 @@ class PlanItem:
     dose: str
     timing: str
     rationale: str
+    origin: Origin
     how_to: str = ""
     status: str = ADVISED
-    caution_notes: tuple[str, ...] = ()
+    caution_notes: tuple[Note, ...] = ()
+    alternatives: tuple[Note, ...] = ()
     evidence: tuple[EvidenceNote, ...] = ()
+    schedule: str = "none"  # daily, per_week, as_needed or none (data/interventions.csv)
+    per_week: tuple[int, int] | None = None  # (fewest, most) sessions a week, for per_week items
+    for_patients: bool = True  # False for notes meant for the clinician only
 
     @property
     def status_text(self) -> str:
         """The plain-words status shown beside the title ("" when simply advised)."""
         return STATUS_TEXT[self.status]
 
+    @property
+    def usable(self) -> bool:
+        """True when the person does this item (advised, or advised after a prescriber's check)."""
+        return self.status in USABLE
+
 
 @dataclass(frozen=True)
 class Gate:
-    """The red-flag gate: the highest tier among the ticked flags decides what happens."""
+    """The level of concern from the ticked red flags, and what it means for the plan."""
 
-    tier: str
+    level: str
+    rank: int
     title: str
     action: str
+    time_frame: str
+    replaces_plan: bool
+    holds: tuple[str, ...]  # category or item ids that wait for the assessment
+    meanwhile: str  # what the person keeps doing while the action is arranged
+    origin: Origin
     flags: tuple[tuple[str, str], ...] = ()  # (group, label) of each ticked flag
+    reasons: tuple[Note, ...] = ()  # the matched rules, highest level first
+    below_threshold: tuple[str, ...] = ()  # labels of ticked flags that no matched rule counts
 
-    @property
-    def holds_self_care(self) -> bool:
-        """True when the self-care plan must wait for a clinician (urgent or emergency)."""
-        return self.tier in HOLDING_TIERS
+
+@dataclass(frozen=True)
+class SafetyNet:
+    """Warning signs the person should know, in plain words, with what to do and how soon."""
+
+    id: str
+    level: str
+    title: str
+    signs: tuple[str, ...]
+    action: str
+    origin: Origin
 
 
 @dataclass(frozen=True)
@@ -108,10 +183,12 @@ class Plan:
     guideline_band: Stage
     gate: Gate
     items: tuple[PlanItem, ...]
-    takeaways: tuple[str, ...]
+    takeaways: tuple[Note, ...]
     related: tuple[Topic, ...]
-    warnings: tuple[str, ...]
-    sources: tuple[tuple[str, str], ...]  # (id, citation) of every source the plan cites
+    warnings: tuple[Note, ...]
+    safety_nets: tuple[SafetyNet, ...]
+    sources: tuple[Reference, ...]  # every source the plan cites
+    review_line: str = ""  # "Content 2.0, reviewed 2026-11-26, next review 2027-11"
 
     @property
     def item_ids(self) -> tuple[str, ...]:
@@ -123,6 +200,10 @@ class Plan:
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+    def usable_ids(self) -> frozenset[str]:
+        """Ids of the items the person does (advised, or after a prescriber's check)."""
+        return frozenset(item.id for item in self.items if item.usable)
 
     def by_category(self) -> list[tuple[str, tuple[PlanItem, ...]]]:
         """Items grouped under their category label, in the content's category order."""
@@ -140,16 +221,24 @@ class _Index:
     stages: tuple[Stage, ...]
     bands: tuple[Stage, ...]
     interventions: tuple[dict[str, Any], ...]
-    category_labels: dict[str, str]
-    category_order: dict[str, int]
+    categories: dict[str, dict[str, Any]]
     how_to: dict[str, str]
     evidence: dict[str, tuple[EvidenceNote, ...]]
-    citations: dict[str, str]
+    references: dict[str, Reference]
     flags: dict[str, dict[str, Any]]
-    gate_actions: dict[str, dict[str, Any]]
+    levels: dict[str, dict[str, Any]]
+    rules: tuple[dict[str, Any], ...]
     cautions: dict[str, tuple[dict[str, Any], ...]]
+    caution_labels: dict[str, str]
+    combinations: tuple[dict[str, Any], ...]
+    alternatives: tuple[dict[str, Any], ...]
+    safety_nets: tuple[dict[str, Any], ...]
     takeaways: tuple[dict[str, Any], ...]
     related: tuple[Topic, ...]
+    review_line: str
+
+    def origin(self, source_id: str) -> Origin:
+        return Origin(source_id, self.references[source_id].short)
 
 
 _INDEXES: weakref.WeakKeyDictionary[Content, _Index] = weakref.WeakKeyDictionary()
@@ -172,13 +261,16 @@ def _optional_number(value: Any) -> float | None:
 
 def _build_index(content: Content) -> _Index:
     records = content.records
-    citations = {row["id"]: row["citation"] for row in records["references"]}
+    references = {
+        row["id"]: Reference(row["id"], row["short"], row["citation"], row["link"]) for row in records["references"]
+    }
     evidence: dict[str, list[EvidenceNote]] = {}
     for row in records["evidence"]:
+        reference = references[row["source_id"]]
         evidence.setdefault(row["intervention_id"], []).append(
             EvidenceNote(
                 source_id=row["source_id"],
-                citation=citations[row["source_id"]],
+                citation=reference.citation,
                 stance=row["stance"],
                 verdict=row["verdict"],
                 certainty=row["certainty"],
@@ -186,27 +278,35 @@ def _build_index(content: Content) -> _Index:
                 outcome=row["outcome"],
                 effect=_optional_number(row["effect"]),
                 mid=_optional_number(row["mid"]),
+                short=reference.short,
+                link=reference.link,
             )
         )
     cautions: dict[str, list[dict[str, Any]]] = {}
     for row in records["cautions"]:
         cautions.setdefault(row["id"], []).append(row)
-    category_order = {row["id"]: int(row["order"]) for row in records["categories"]}
-    interventions = sorted(records["interventions"], key=lambda row: category_order[row["category"]])
+    categories = {row["id"]: row for row in records["categories"]}
+    interventions = sorted(records["interventions"], key=lambda row: categories[row["category"]]["order"])
+    levels = {row["level"]: row for row in records["concern_levels"]}
     return _Index(
         stages=tuple(_stage(row) for row in records["stages"] if row["scheme"] == "article"),
         bands=tuple(_stage(row) for row in records["stages"] if row["scheme"] == "guideline"),
         interventions=tuple(interventions),
-        category_labels={row["id"]: row["label"] for row in records["categories"]},
-        category_order=category_order,
+        categories=categories,
         how_to={row["intervention_id"]: row["how_to"] for row in records["exercises"]},
         evidence={key: tuple(notes) for key, notes in evidence.items()},
-        citations=citations,
+        references=references,
         flags={row["id"]: row for row in records["red_flags"]},
-        gate_actions={row["tier"]: row for row in records["gate_actions"]},
+        levels=levels,
+        rules=tuple(sorted(records["concern_rules"], key=lambda row: -levels[row["level"]]["rank"])),
         cautions={key: tuple(rows) for key, rows in cautions.items()},
+        caution_labels={row["id"]: row["label"] for row in records["cautions"]},
+        combinations=records["caution_combinations"],
+        alternatives=records["alternatives"],
+        safety_nets=records["safety_nets"],
         takeaways=records["takeaways"],
         related=tuple(Topic(row["title"], row["why"]) for row in records["related_topics"]),
+        review_line=content.review_line,
     )
 
 
@@ -252,58 +352,125 @@ def stage_for_day(days: int, content: Content, scheme: str = "article") -> Stage
     raise ValueError(f"no {scheme} stage covers day {days}")  # the loader checks coverage
 
 
+def _rule_matches(rule: dict[str, Any], ticked: frozenset[str]) -> bool:
+    if not set(rule["all_of"]) <= ticked:
+        return False
+    return len(ticked.intersection(rule["any_of"])) >= rule["at_least"]
+
+
 def red_flag_gate(flag_ids: tuple[str, ...], content: Content) -> Gate:
-    """The gate for the ticked red flags: the highest tier among them wins."""
+    """The level of concern for the ticked red flags, from the rules in data/concern_rules.csv.
+
+    Each rule names flags that must all be ticked (``all_of``) and flags of which at least
+    ``at_least`` must be ticked (``any_of``). The highest level among the matching rules wins;
+    flags that no matching rule counts (one NG65 criterion, say) are listed as below threshold.
+    """
     index = _index(content)
-    flags = [index.flags[flag_id] for flag_id in flag_ids if flag_id in index.flags]
-    tier = max((flag["tier"] for flag in flags), key=TIERS.index, default="clear")
-    action = index.gate_actions[tier]
+    ticked = frozenset(flag for flag in flag_ids if flag in index.flags)
+    matched = [rule for rule in index.rules if _rule_matches(rule, ticked)]
+    level = matched[0]["level"] if matched else "clear"  # rules are sorted highest level first
+    row = index.levels[level]
+    counted = {flag for rule in matched for flag in (*rule["all_of"], *rule["any_of"]) if flag in ticked}
+    flags = [index.flags[flag] for flag in index.flags if flag in ticked]  # in the table's order
     return Gate(
-        tier=tier,
-        title=action["title"],
-        action=action["action"],
+        level=level,
+        rank=row["rank"],
+        title=row["title"],
+        action=row["action"],
+        time_frame=row["time_frame"],
+        replaces_plan=row["replaces_plan"],
+        holds=tuple(row["holds"]),
+        meanwhile=row["meanwhile"],
+        origin=index.origin(row["source_id"]),
         flags=tuple((flag["group"], flag["label"]) for flag in flags),
+        reasons=tuple(Note(rule["reason"], index.origin(rule["source_id"])) for rule in matched),
+        below_threshold=tuple(flag["label"] for flag in flags if flag["id"] not in counted),
     )
 
 
-def _apply_cautions(item: PlanItem, medicine: str, caution_ids: tuple[str, ...], index: _Index) -> PlanItem:
-    """Medicine cautions change a medicine item: the strongest effect (avoid > check first) wins."""
-    matching = [
-        row for caution_id in caution_ids for row in index.cautions.get(caution_id, ()) if row["medicine"] == medicine
+def _caution_rows(row: dict[str, Any], caution_ids: tuple[str, ...], index: _Index) -> list[tuple[str, dict]]:
+    """(who it is for, caution row) for every single or combined caution that applies to an item."""
+    targets = {row["id"], row["medicine"]} - {""}
+    found = [
+        (caution["label"], caution)
+        for caution_id in caution_ids
+        for caution in index.cautions.get(caution_id, ())
+        if caution["applies_to"] in targets
     ]
+    ticked = set(caution_ids)
+    for combination in index.combinations:
+        present = [caution_id for caution_id in combination["any_of"] if caution_id in ticked]
+        if combination["applies_to"] in targets and len(present) >= combination["at_least"]:
+            who = " + ".join(index.caution_labels[caution_id] for caution_id in present)
+            found.append((who, combination))
+    return found
+
+
+def _apply_cautions(item: PlanItem, row: dict[str, Any], caution_ids: tuple[str, ...], index: _Index) -> PlanItem:
+    """Cautions change an item: the strongest effect (avoid > check first > a note) sets its status."""
+    matching = _caution_rows(row, caution_ids, index)
     if not matching:
         return item
-    status = AVOID if any(row["effect"] == AVOID for row in matching) else CHECK_FIRST
-    notes = tuple(f"{row['label']}: {row['reason']}" for row in matching)
+    status = max((_EFFECT_STATUS[caution["effect"]] for _, caution in matching), key=_STATUS_RANK.__getitem__)
+    notes = tuple(Note(f"{who}: {caution['reason']}", index.origin(caution["source_id"])) for who, caution in matching)
+    dose = item.dose
+    alternatives: tuple[Note, ...] = ()
     if status == AVOID:
         dose = "Not advised for this person (see the cautions). Ask a prescriber about other options."
-    else:
+        ticked = set(caution_ids)
+        alternatives = tuple(
+            Note(alternative["text"], index.origin(alternative["source_id"]))
+            for alternative in index.alternatives
+            if alternative["applies_to"] in {row["id"], row["medicine"]}
+            and (not alternative["when_caution"] or ticked.intersection(alternative["when_caution"]))
+        )
+    elif status == CHECK_FIRST:
         dose = f"Check with a prescriber or pharmacist first. {item.dose}"
-    return PlanItem(
-        id=item.id,
-        category=item.category,
-        category_label=item.category_label,
-        title=item.title,
-        dose=dose,
-        timing=item.timing,
-        rationale=item.rationale,
-        how_to=item.how_to,
-        status=status,
-        caution_notes=notes,
-        evidence=item.evidence,
-    )
+    return replace(item, dose=dose, status=status, caution_notes=notes, alternatives=alternatives)
 
 
 def _gate_item(gate: Gate, index: _Index) -> PlanItem:
-    flags = "; ".join(label for _, label in gate.flags)
     return PlanItem(
-        id=f"gate_{gate.tier}",
+        id=f"gate_{gate.level}",
         category="get_help",
-        category_label=index.category_labels.get("get_help", "When to get help"),
+        category_label=index.categories["get_help"]["label"] if "get_help" in index.categories else "When to get help",
         title=gate.title,
         dose=gate.action,
-        timing="Now" if gate.tier == "emergency" else ("Today" if gate.tier == "urgent" else "Routine"),
-        rationale=f"Ticked: {flags}.",
+        timing=gate.time_frame,
+        rationale=" ".join(note.text for note in gate.reasons),
+        origin=gate.reasons[0].origin if gate.reasons else gate.origin,
+    )
+
+
+def _item(row: dict[str, Any], index: _Index) -> PlanItem:
+    per_week = None
+    if row["per_week_min"] is not None:
+        per_week = (row["per_week_min"], row["per_week_max"])
+    category = index.categories[row["category"]]
+    return PlanItem(
+        id=row["id"],
+        category=row["category"],
+        category_label=category["label"],
+        title=row["title"],
+        dose=format_dose(row),
+        timing=row["timing"],
+        rationale=row["rationale"],
+        origin=index.origin(row["source_id"]),
+        how_to=index.how_to.get(row["id"], ""),
+        evidence=index.evidence.get(row["id"], ()),
+        schedule=row["schedule"],
+        per_week=per_week,
+        for_patients=category["for_patients"],
+    )
+
+
+def _applies(row: dict[str, Any], stage: Stage, scenario: Scenario) -> bool:
+    days = scenario.days_since_onset
+    return (
+        stage.id in row["stages"]
+        and scenario.episode in row["episodes"]
+        and (row["day_from"] is None or days >= row["day_from"])
+        and (row["day_to"] is None or days <= row["day_to"])
     )
 
 
@@ -320,9 +487,9 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
     Returns
     -------
     Plan
-        The article stage and guideline band for the day; the red-flag gate; the items (held and
-        replaced by the gate's action when the gate is urgent or emergency); the takeaways, related
-        topics, warnings and the sources cited.
+        The article stage and guideline band for the day; the level of concern; the items (replaced
+        by the level's action when the level replaces the plan, with held categories marked when it
+        holds some); the takeaways, related topics, warnings, safety nets and the sources cited.
     """
     index = _index(content)
     days = scenario.days_since_onset
@@ -331,37 +498,31 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
     gate = red_flag_gate(scenario.red_flags, content)
 
     items: list[PlanItem] = []
-    if gate.holds_self_care:
-        items.append(_gate_item(gate, index))
-    else:
+    if not gate.replaces_plan:
         for row in index.interventions:
-            if stage.id not in row["stages"] or scenario.episode not in row["episodes"]:
+            if not _applies(row, stage, scenario):
                 continue
-            item = PlanItem(
-                id=row["id"],
-                category=row["category"],
-                category_label=index.category_labels[row["category"]],
-                title=row["title"],
-                dose=format_dose(row),
-                timing=row["timing"],
-                rationale=row["rationale"],
-                how_to=index.how_to.get(row["id"], ""),
-                evidence=index.evidence.get(row["id"], ()),
-            )
-            if row["medicine"]:
-                item = _apply_cautions(item, row["medicine"], scenario.cautions, index)
+            item = _apply_cautions(_item(row, index), row, scenario.cautions, index)
+            if (item.category in gate.holds or item.id in gate.holds) and item.status != AVOID:
+                item = replace(item, status=HELD)
             items.append(item)
-        if gate.tier == "routine":
-            items.append(_gate_item(gate, index))
+    if gate.level != "clear":
+        items.append(_gate_item(gate, index))
 
-    takeaways = ()
-    if not gate.holds_self_care:
+    usable = {item.id for item in items if item.usable}
+    takeaways: tuple[Note, ...] = ()
+    if not gate.replaces_plan:
         takeaways = tuple(
-            row["text"] for row in index.takeaways if stage.id in row["stages"] and scenario.episode in row["episodes"]
+            Note(row["text"], index.origin(row["source_id"]))
+            for row in index.takeaways
+            if stage.id in row["stages"]
+            and scenario.episode in row["episodes"]
+            and usable.issuperset(row["needs"])
+            and not usable.intersection(row["unless_usable"])
         )
 
     warnings = []
-    if scenario.pain >= SEVERE_PAIN and not gate.holds_self_care:
+    if scenario.pain >= SEVERE_PAIN and not gate.replaces_plan:
         warnings.append(
             f"Pain is {scenario.pain}/10. Severe pain alone is not a red flag, but check the red flags "
             "and arrange a review if it is not easing."
@@ -372,11 +533,24 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
             "'No improvement after a month'."
         )
 
-    cited = dict.fromkeys(note.source_id for item in items for note in item.evidence)
+    ticked_cautions = set(scenario.cautions)
+    nets = tuple(
+        SafetyNet(row["id"], row["level"], row["title"], row["signs"], row["action"], index.origin(row["source_id"]))
+        for row in index.safety_nets
+        if not row["when_caution"] or ticked_cautions.intersection(row["when_caution"])
+    )
+
+    cited = dict.fromkeys(item.origin.source_id for item in items)
+    for item in items:
+        cited.update(dict.fromkeys(note.source_id for note in item.evidence))
+        cited.update(dict.fromkeys(note.origin.source_id for note in (*item.caution_notes, *item.alternatives)))
+    cited.update(dict.fromkeys(note.origin.source_id for note in (*gate.reasons, *takeaways)))
+    if gate.level != "clear":
+        cited[gate.origin.source_id] = None
     cited.update(dict.fromkeys(index.flags[flag]["source_id"] for flag in scenario.red_flags if flag in index.flags))
-    for caution_id in scenario.cautions:
-        cited.update(dict.fromkeys(row["source_id"] for row in index.cautions.get(caution_id, ())))
-    sources = tuple((source_id, index.citations[source_id]) for source_id in cited)
+    cited.update(dict.fromkeys(net.origin.source_id for net in nets))
+    if warnings:
+        cited[WARNING_SOURCE] = None
 
     return Plan(
         scenario=scenario,
@@ -385,10 +559,25 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
         gate=gate,
         items=tuple(items),
         takeaways=takeaways,
-        related=index.related if not gate.holds_self_care else (),
-        warnings=tuple(warnings),
-        sources=sources,
+        related=index.related if not gate.replaces_plan else (),
+        warnings=tuple(Note(text, index.origin(WARNING_SOURCE)) for text in warnings),
+        safety_nets=nets,
+        sources=tuple(index.references[source_id] for source_id in cited),
+        review_line=index.review_line,
     )
+
+
+def change_days(content: Content) -> tuple[int, ...]:
+    """The days on which a plan can change, from day 0: every article stage's first day and the
+    first day in and the first day out of every day-limited item (such as days 0-2 only)."""
+    index = _index(content)
+    days = {0, *(stage.day_min for stage in index.stages)}
+    for row in index.interventions:
+        if row["day_from"] is not None:
+            days.add(row["day_from"])
+        if row["day_to"] is not None and row["day_to"] < 365:
+            days.add(row["day_to"] + 1)
+    return tuple(sorted(days))
 
 
 def compare_plans(before: Plan, after: Plan) -> pd.DataFrame:

@@ -15,23 +15,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from backcare_nb.content import Content
-from backcare_nb.plan import AVOID, CHECK_FIRST, Plan, build_plan
+from backcare_nb.content import ARTICLE_SOURCE, Content
+from backcare_nb.plan import AVOID, CHECK_FIRST, HELD, Plan, build_plan
 from backcare_nb.scenario import Scenario, scenario_from_case
 
 SINGLE, MULTIPLE = "single", "multiple"
 STAGE, GATE, ITEMS = "stage", "gate", "items"
 
-#: What the learner chooses for the red flags: an action, in words a clinician would use.
+#: What the learner chooses for the level of concern: an action, in words a clinician would use.
 GATE_ANSWERS = {
     "clear": "Carry on with the self-care plan",
+    "watchful": "Self-care plan, with a safety net and a review date",
     "routine": "Self-care plan plus a routine referral",
-    "urgent": "Urgent same-day assessment",
+    "soon": "Assessment within about a week",
+    "urgent": "Same-day assessment",
     "emergency": "Emergency department now",
 }
-#: The option for "no self-care item belongs in the plan yet" (an urgent or emergency gate).
+#: The option for "no self-care item belongs in the plan" (a level that replaces the plan).
 NONE_OF_THESE = "none"
-NONE_OF_THESE_LABEL = "None of these for now: the self-care plan waits"
+NONE_OF_THESE_LABEL = "None of these: there is no self-care plan now"
 BED_REST = "bed_rest"
 MAX_RIGHT_ITEMS = 5  # keep the checklist short enough to read on a projector
 MAX_OTHER_ITEMS = 3  # items from other stages or episodes, besides bed rest
@@ -236,24 +238,24 @@ def _stage_question(plan: Plan, content: Content) -> Question:
 
 def _gate_question(plan: Plan, content: Content) -> Question:
     gate = plan.gate
-    actions = sorted(content.records["gate_actions"], key=lambda row: int(row["rank"]))
+    levels = sorted(content.records["concern_levels"], key=lambda row: int(row["rank"]))
     if gate.flags:
         ticked = "; ".join(f"{label} ({group})" for group, label in gate.flags)
-        explanation = f"Red flags in this case: {ticked}. The highest tier decides: {gate.title}. {gate.action}"
+        why = " ".join(note.text for note in gate.reasons)
+        explanation = f"Red flags in this case: {ticked}. Level of concern: {gate.title} ({gate.time_frame}). {why}"
+        if gate.below_threshold:
+            explanation += " Not enough on their own: " + "; ".join(gate.below_threshold) + "."
     else:
         explanation = f"No red flag in this case. {gate.action}"
-    flag_rows = {row["id"]: row for row in content.records["red_flags"]}
-    sources = tuple(dict.fromkeys(flag_rows[flag]["source_id"] for flag in plan.scenario.red_flags)) or (
-        "IFOMPT-RF2020",
-    )
+    sources = tuple(dict.fromkeys(note.origin.source_id for note in gate.reasons)) or ("IFOMPT-RF2020",)
     return Question(
         id=GATE,
-        prompt="What should happen about the red flags?",
+        prompt="Combining the red flags with this person's story, what level of concern is right?",
         kind=SINGLE,
-        options=tuple(Option(row["tier"], GATE_ANSWERS.get(row["tier"], row["title"])) for row in actions),
-        answer=frozenset({gate.tier}),
+        options=tuple(Option(row["level"], GATE_ANSWERS.get(row["level"], row["title"])) for row in levels),
+        answer=frozenset({gate.level}),
         explanation=explanation,
-        option_notes={row["tier"]: row["action"] for row in actions},
+        option_notes={row["level"]: f"{row['title']} ({row['time_frame']}): {row['action']}" for row in levels},
         sources=sources,
     )
 
@@ -265,21 +267,21 @@ def _where_it_belongs(row: Mapping[str, Any], stage_labels: Mapping[str, str]) -
 
 
 def _items_question(plan: Plan, case: Mapping[str, Any], content: Content) -> Question:
-    interventions = {row["id"]: row for row in content.records["interventions"]}
+    # The question is about the article's plan: items a guideline adds are left out of the list,
+    # so one the guidelines support is never marked wrong for not being the article's.
+    interventions = {row["id"]: row for row in content.records["interventions"] if row["source_id"] == ARTICLE_SOURCE}
     stage_labels = {row["id"]: row["label"] for row in content.records["stages"]}
     in_plan = {item.id: item for item in plan.items}
     # What "belongs in the plan": items the plan advises (a prescriber's check first still counts),
     # never the "avoid" category, never an item the cautions rule out, never the gate's own item.
-    belongs = [
-        item.id for item in plan.items if item.id in interventions and item.category != "avoid" and item.status != AVOID
-    ]
+    belongs = [item.id for item in plan.items if item.id in interventions and item.category != "avoid" and item.usable]
     key_items = [entry.partition(":")[0] for entry in case["expected_items"]]
     right = [item_id for item_id in key_items if item_id in belongs]
     right += [item_id for item_id in belongs if item_id not in right]
     right = right[:MAX_RIGHT_ITEMS]
 
     wrong = [BED_REST] if BED_REST in interventions else []
-    wrong += [item.id for item in plan.items if item.id in interventions and item.status == AVOID]
+    wrong += [item.id for item in plan.items if item.id in interventions and item.status in (AVOID, HELD)]
     # A round robin over categories gives distractors of different kinds (a medicine, an exercise...).
     by_category: dict[str, list[str]] = {}
     for row in content.records["interventions"]:
@@ -300,33 +302,38 @@ def _items_question(plan: Plan, case: Mapping[str, Any], content: Content) -> Qu
     for item_id in wrong:
         row = interventions[item_id]
         if item_id in in_plan and in_plan[item_id].status == AVOID:
-            notes[item_id] = "Not for this person: " + " ".join(in_plan[item_id].caution_notes)
+            notes[item_id] = "Not for this person: " + " ".join(note.text for note in in_plan[item_id].caution_notes)
+        elif item_id in in_plan and in_plan[item_id].status == HELD:
+            notes[item_id] = f"Waits for the assessment ({plan.gate.title}). {plan.gate.meanwhile}"
         elif row["category"] == "avoid":
             notes[item_id] = f"Not advised at any stage. {row['rationale']}"
-        elif plan.gate.holds_self_care:
-            notes[item_id] = "The self-care plan waits until a clinician has seen the person."
+        elif plan.gate.replaces_plan:
+            notes[item_id] = "There is no self-care plan: the person needs the emergency department now."
         else:
             notes[item_id] = f"Not in this plan: {_where_it_belongs(row, stage_labels)}."
 
     options = sorted((Option(item_id, neutral_title(interventions[item_id])) for item_id in right + wrong), key=_label)
-    if plan.gate.holds_self_care:
+    if plan.gate.replaces_plan:
         right = [NONE_OF_THESE]
-        explanation = f"{plan.gate.title}: no self-care item belongs in the plan yet. {plan.gate.action}"
-        notes[NONE_OF_THESE] = "Right for an urgent or emergency gate: the plan is held."
+        explanation = f"{plan.gate.title}: no self-care item belongs in the plan. {plan.gate.action}"
+        notes[NONE_OF_THESE] = "Right: at this level the emergency replaces the self-care plan."
     else:
         explanation = (
             f"On day {plan.scenario.days_since_onset} ({plan.stage.label}), for "
             f"{_episode_words(plan.scenario.episode)}, the plan advises the items marked as belonging "
             "below; bed rest is never advised."
         )
-        notes[NONE_OF_THESE] = "There is a self-care plan: no red flag holds it."
+        notes[NONE_OF_THESE] = "There is a self-care plan: only an emergency replaces it."
     options = (*options, Option(NONE_OF_THESE, NONE_OF_THESE_LABEL))
     sources = [interventions[item_id]["source_id"] for item_id in right if item_id in interventions]
-    sources += [row["source_id"] for row in content.records["cautions"] if row["id"] in plan.scenario.cautions]
+    sources += [
+        note.origin.source_id for item_id in wrong if item_id in in_plan for note in in_plan[item_id].caution_notes
+    ]
     return Question(
         id=ITEMS,
-        prompt="Which of these belong in this person's plan? Tick every one the plan advises, "
-        "including any that need a prescriber's check first.",
+        prompt="Which of these belong in the article's plan for this person at this stage? Tick every one "
+        "the plan advises now, including any that need a prescriber's check first. (Items that guidelines "
+        "add beyond the article, such as advice on scans or work, are not in this list.)",
         kind=MULTIPLE,
         options=options,
         answer=frozenset(right),

@@ -1,26 +1,30 @@
-"""A weekly schedule for a plan: what to do on which day of the week, with doses.
+"""The coming week of a plan: what to do on each of the next seven days, with doses.
 
-A pure function of the plan (no widgets, no files). Items done every day fill every day; items
-done a few times a week are spread out (2-3 times a week: Monday, Wednesday and, optionally,
-Friday). Things to avoid, referrals and medicines that are not advised stay out of the table: the
-plan itself lists them.
+A pure function of the plan and the content (no widgets, no files). The week starts on the
+scenario's day and each day gets the plan of that day, so a day-2 week shows the change of stage
+on day 8 and the end of the easier days after day 2. How an item is scheduled comes from the
+``schedule`` column of data/interventions.csv: every day, a few times a week (spread out, with
+rest days between), or as needed (medicines: never a fixed course). Prescription-only medicines,
+things to avoid, held or ruled-out items and notes stay off the week: the plan lists them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from backcare_nb.plan import AVOID, CHECK_FIRST, Plan, PlanItem
+from backcare_nb.content import Content
+from backcare_nb.plan import CHECK_FIRST, Plan, PlanItem, build_plan
+from backcare_nb.scenario import MAX_DAYS
 
 if TYPE_CHECKING:  # the dashboard renders a Schedule; only weekly_schedule imports pandas
     import pandas as pd
 
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEK = 7
 #: The heading of the column of item titles.
 WHAT = "What"
-#: Which weekdays (0 = Monday) to use for n sessions a week: spread out, with rest days between.
+#: Which days of the week (0 = the scenario's day) to use for n sessions: spread, with rest days between.
 SPREAD = {
     1: (0,),
     2: (0, 3),
@@ -30,61 +34,42 @@ SPREAD = {
     6: (0, 1, 2, 3, 4, 5),
     7: (0, 1, 2, 3, 4, 5, 6),
 }
-#: Categories that are not things to do on a given day.
-NOT_SCHEDULED = ("avoid", "get_help")
+ON_THE_SCHEDULE = ("daily", "per_week", "as_needed")
 OPTIONAL = " (optional)"
+AS_NEEDED = "As needed, for the shortest time"
 # The dose text comes from plan.format_dose, which writes "N times a week" or "N-M times a week".
 _PER_WEEK = re.compile(r"(\d+)(?:-(\d+))? times a week(?:, )?")
-
-
-def _per_week(dose: str) -> tuple[int, int] | None:
-    """(fewest, most) sessions a week named in the dose, or ``None`` for a daily item."""
-    match = _PER_WEEK.search(dose)
-    if not match:
-        return None
-    fewest = int(match.group(1))
-    most = int(match.group(2) or fewest)
-    return max(1, min(fewest, 7)), max(1, min(most, 7))
 
 
 def short_dose(item: PlanItem) -> str:
     """The part of an item's dose that fits in a table cell.
 
     The numbers when there are any ("20 minutes at a time", "2-3 sets of 10 reps"), without the
-    sessions a week (the days show that); otherwise the first phrase of the note. Medicines that
-    need a check first say so.
+    sessions a week (the days show that); otherwise the first phrase of the note. Medicines taken
+    as needed say so; medicines that need a check first say that too.
     """
-    dose = item.dose
-    if item.status == CHECK_FIRST:
-        dose = dose.split(". ", 1)[1] if ". " in dose else dose
-    numbers = dose.partition(". ")[0]
-    if any(character.isdigit() for character in numbers):
-        text = _PER_WEEK.sub("", numbers).strip(" ,.") or numbers
+    if item.schedule == "as_needed":
+        text = AS_NEEDED
     else:
-        text = re.split(r"[,.;]", dose, maxsplit=1)[0].strip()
+        dose = item.dose
+        if item.status == CHECK_FIRST:
+            dose = dose.split(". ", 1)[1] if ". " in dose else dose
+        numbers = dose.partition(". ")[0]
+        if any(character.isdigit() for character in numbers):
+            text = _PER_WEEK.sub("", numbers).strip(" ,.") or numbers
+        else:
+            text = re.split(r"[,.;]", dose, maxsplit=1)[0].strip()
     return f"Check first; {text[0].lower()}{text[1:]}" if item.status == CHECK_FIRST else text
 
 
 def scheduled_items(plan: Plan) -> list[PlanItem]:
-    """The plan's items that belong on a weekly schedule (things to do, not avoided)."""
-    if plan.gate.holds_self_care:
-        return []
-    return [item for item in plan.items if item.category not in NOT_SCHEDULED and item.status != AVOID]
-
-
-def schedule_message(plan: Plan) -> str:
-    """A sentence to show with the schedule: why it is empty, or what is left out of it."""
-    if plan.gate.holds_self_care:
-        return f"No schedule: the self-care plan is on hold. {plan.gate.title}."
-    left_out = [item.title for item in plan.items if item not in scheduled_items(plan)]
-    if not left_out:
-        return ""
-    return "Not on the schedule (see the plan): " + ", ".join(left_out) + "."
+    """The plan's items that belong on the week: usable, and scheduled daily, weekly or as needed."""
+    return [item for item in plan.items if item.usable and item.schedule in ON_THE_SCHEDULE]
 
 
 @dataclass(frozen=True)
 class ScheduleRow:
-    """One item of the week: its id, its title and what to do on each day, Monday first."""
+    """One item of the week: its id, its title and what to do on each of the seven days."""
 
     item_id: str
     title: str
@@ -93,51 +78,80 @@ class ScheduleRow:
 
 @dataclass(frozen=True)
 class Schedule:
-    """A plan's week: one row per scheduled item, and a sentence on what is not on it."""
+    """The coming week: the day numbers, one row per scheduled item, and a sentence on what is left off."""
 
+    day_numbers: tuple[int, ...]
     rows: tuple[ScheduleRow, ...]
     message: str
 
-
-def schedule_for(plan: Plan) -> Schedule:
-    """What to do on which day of the week for this plan, as plain rows (see :func:`weekly_schedule`)."""
-    rows = []
-    for item in scheduled_items(plan):
-        text = short_dose(item)
-        sessions = _per_week(item.dose)
-        if sessions is None:
-            days = [text] * len(DAYS)
-        else:
-            fewest, most = sessions
-            days = [""] * len(DAYS)
-            for number, weekday in enumerate(SPREAD[most]):
-                days[weekday] = text if number < fewest else text + OPTIONAL
-        rows.append(ScheduleRow(item.id, item.title, tuple(days)))
-    return Schedule(tuple(rows), schedule_message(plan))
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return tuple(f"Day {day}" for day in self.day_numbers)
 
 
-def weekly_schedule(plan: Plan) -> pd.DataFrame:
-    """What to do on which day of the week for this plan.
+def schedule_for(plan: Plan, content: Content) -> Schedule:
+    """What to do on each of the seven days from the plan's day (see :func:`weekly_schedule`)."""
+    first = plan.scenario.days_since_onset
+    day_numbers = tuple(day for day in range(first, first + WEEK) if day <= MAX_DAYS)
+    plans = [plan] + [
+        build_plan(replace(plan.scenario, days_since_onset=day, case=None), content) for day in day_numbers[1:]
+    ]
+    cells: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for offset, day_plan in enumerate(plans):
+        for item in scheduled_items(day_plan):
+            row = cells.setdefault(item.id, [""] * len(day_numbers))
+            titles.setdefault(item.id, item.title)
+            text = short_dose(item)
+            if item.schedule == "per_week" and item.per_week:
+                fewest, most = (max(1, min(number, WEEK)) for number in item.per_week)
+                sessions = SPREAD[most]
+                if offset in sessions:
+                    row[offset] = text if sessions.index(offset) < fewest else text + OPTIONAL
+            else:
+                row[offset] = text
+    rows = tuple(ScheduleRow(item_id, titles[item_id], tuple(days)) for item_id, days in cells.items())
+    return Schedule(day_numbers, rows, schedule_message(plan))
+
+
+def schedule_message(plan: Plan) -> str:
+    """A sentence to show with the schedule: why it is empty, or what is left off it."""
+    if plan.gate.replaces_plan:
+        return f"No schedule: the self-care plan is replaced. {plan.gate.title}."
+    on = {item.id for item in scheduled_items(plan)}
+    left_out = [item.title for item in plan.items if item.id not in on and item.for_patients]
+    if not left_out:
+        return ""
+    return "Not on the schedule (see the plan): " + ", ".join(left_out) + "."
+
+
+def weekly_schedule(plan: Plan, content: Content) -> pd.DataFrame:
+    """What to do on each of the seven days from the plan's day.
 
     Parameters
     ----------
     plan
         A plan from :func:`backcare_nb.build_plan`.
+    content
+        The content the plan was built from (the other days' plans are built from it).
 
     Returns
     -------
     pandas.DataFrame
         One row per scheduled item (the index, named "What", holds the item titles) and one
-        column per weekday, ``Mon`` to ``Sun``. A cell holds the dose for that day, or "" for a
-        rest day; a session beyond the fewest a week ends in " (optional)". When the red-flag
-        gate holds the self-care plan the frame is empty. ``frame.attrs["message"]`` holds
-        :func:`schedule_message` and ``frame.attrs["item_ids"]`` the ids of the rows.
+        column per day, "Day N" from the plan's day. A cell holds the dose for that day, or "" when
+        the item does not apply or it is a rest day; a session beyond the fewest a week ends in
+        " (optional)". When the level of concern replaces the plan the frame is empty.
+        ``frame.attrs["message"]`` holds :func:`schedule_message` and ``frame.attrs["item_ids"]``
+        the ids of the rows.
     """
     import pandas as pd
 
-    schedule = schedule_for(plan)
+    schedule = schedule_for(plan, content)
     frame = pd.DataFrame(
-        [row.days for row in schedule.rows], index=[row.title for row in schedule.rows], columns=list(DAYS)
+        [row.days for row in schedule.rows],
+        index=[row.title for row in schedule.rows],
+        columns=list(schedule.headings),
     )
     frame.index.name = WHAT
     frame.attrs["message"] = schedule.message

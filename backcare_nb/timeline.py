@@ -15,14 +15,30 @@ from dataclasses import dataclass, replace
 from html import escape
 
 from backcare_nb.content import Content
-from backcare_nb.plan import ADVISED, AVOID, CHECK_FIRST, STATUS_TEXT, Plan, Stage, build_plan, stage_for_day
+from backcare_nb.plan import (
+    ADVISED,
+    AVOID,
+    CHECK_FIRST,
+    HELD,
+    STATUS_TEXT,
+    Plan,
+    Stage,
+    build_plan,
+    change_days,
+    stage_for_day,
+)
 from backcare_nb.render import EPISODE_LABELS
 
 #: Okabe & Ito (2008) colours, safe for the common kinds of colour blindness, in category order.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
-STATUS_LEGEND = {ADVISED: "Advised", CHECK_FIRST: "Check with a prescriber first", AVOID: "Not advised"}
+STATUS_LEGEND = {
+    ADVISED: "Advised",
+    CHECK_FIRST: "Check with a prescriber first",
+    HELD: "Wait for the assessment",
+    AVOID: "Not advised",
+}
 #: Hatch pattern ids in the SVG; advised items are plain.
-STATUS_PATTERN = {CHECK_FIRST: "bc-hatch-check", AVOID: "bc-hatch-avoid"}
+STATUS_PATTERN = {CHECK_FIRST: "bc-hatch-check", HELD: "bc-hatch-held", AVOID: "bc-hatch-avoid"}
 # Ticks a clinician thinks in: the first days, one week, two and four weeks, and 12 weeks.
 DAY_TICKS = (0, 2, 7, 14, 28, 56, 84, 120, 180, 365)
 EPISODE_PHRASES = {"first": "a first episode", "recurrent": "recurrent episodes"}
@@ -82,16 +98,18 @@ def guideline_bands(content: Content, days: int = 120) -> list[Stage]:
 def timeline_rows(plan: Plan, content: Content, days: int = 120) -> list[TimelineRow]:
     """What applies when, for the plan's episode, red flags and cautions, over days 0 to ``days``.
 
-    The plan only changes at an article stage boundary, so one plan per stage is enough: the
-    scenario is the plan's with the day moved to each stage's first day. Rows come in the
-    content's category order.
+    The plan only changes on the days :func:`backcare_nb.plan.change_days` names (stage
+    boundaries and the first and last days of day-limited items), so one plan per span between
+    them is enough. Rows come in the content's category order.
     """
     spans: dict[str, list[tuple[int, int, str]]] = {}
     first_seen: dict[str, tuple[int, int, str, str, str]] = {}
     category_order = {row["id"]: int(row["order"]) for row in content.records["categories"]}
-    for stage in article_stages(content, days):
-        scenario = replace(plan.scenario, days_since_onset=stage.day_min, case=None)
-        stage_plan = plan if plan.stage.id == stage.id else build_plan(scenario, content)
+    starts = [day for day in change_days(content) if day <= days]
+    for start, end in zip(starts, [*starts[1:], days + 1], strict=True):
+        stage = Stage("", "", start, end - 1, "")
+        scenario = replace(plan.scenario, days_since_onset=start, case=None)
+        stage_plan = build_plan(scenario, content)
         for item in stage_plan.items:
             if item.id not in first_seen:
                 order = category_order.get(item.category, len(category_order) + 1)
@@ -137,7 +155,7 @@ def timeline_text(plan: Plan, content: Content, days: int = 120) -> str:
         )
         + "."
     )
-    if plan.gate.holds_self_care:
+    if plan.gate.replaces_plan:
         parts.append(f"The self-care plan is on hold: {plan.gate.title}.")
         return " ".join(parts)
     by_span: dict[tuple[int, int], list[str]] = {}
@@ -196,6 +214,8 @@ _PATTERNS = (
     "<defs>"
     '<pattern id="bc-hatch-check" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
     f'<line x1="0" y1="0" x2="0" y2="6" stroke="{INK}" stroke-width="1.2"/></pattern>'
+    '<pattern id="bc-hatch-held" width="6" height="6" patternUnits="userSpaceOnUse">'
+    f'<circle cx="3" cy="3" r="1.2" fill="{INK}"/></pattern>'
     '<pattern id="bc-hatch-avoid" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
     f'<line x1="0" y1="0" x2="0" y2="6" stroke="{INK}" stroke-width="1.2"/>'
     f'<line x1="0" y1="0" x2="6" y2="0" stroke="{INK}" stroke-width="1.2"/></pattern>'
@@ -216,7 +236,7 @@ def timeline_svg(
     :func:`timeline_text` (pass it when it is already at hand); each bar also says what it is when
     pointed at.
     """
-    rows = [] if plan.gate.holds_self_care else timeline_rows(plan, content, days)
+    rows = [] if plan.gate.replaces_plan else timeline_rows(plan, content, days)
     colours = category_colours(content)
 
     # Rows top to bottom: two lanes, then category headings with their items.
@@ -229,7 +249,7 @@ def timeline_svg(
             labels.append((row.category_label, True))
         bars.append((len(labels), row))
         labels.append((row.title, False))
-    if plan.gate.holds_self_care:
+    if plan.gate.replaces_plan:
         labels.append(("", False))
     count = len(labels)
 
@@ -293,7 +313,7 @@ def timeline_svg(
             outline = _rect(left, top, right - left, ROW * 0.62, fill="none", stroke=INK, stroke_width="0.6")
             parts.append(f"<g><title>{escape(words)}</title>{shape}{outline}</g>")
 
-    if plan.gate.holds_self_care:
+    if plan.gate.replaces_plan:
         words = f"Self-care plan on hold. {plan.gate.title}"
         width = len(words) * BOLD_CHARACTER + 24
         centre = (axis.left + axis.right) / 2
@@ -328,7 +348,7 @@ def timeline_svg(
     if len(statuses) > 1:
         legend += [
             (f"url(#{STATUS_PATTERN[status]})" if status in STATUS_PATTERN else "#ffffff", STATUS_LEGEND[status])
-            for status in (ADVISED, CHECK_FIRST, AVOID)
+            for status in (ADVISED, CHECK_FIRST, HELD, AVOID)
             if status in statuses
         ]
     column_width = (WIDTH - 32) / LEGEND_COLUMNS

@@ -48,6 +48,7 @@ OUTPUT_NAMES = (
     "gate",
     "case",
     "plan",
+    "safety",
     "timeline",
     "schedule",
     "takeaways",
@@ -173,7 +174,7 @@ class DashboardApp:
         self.outputs = {name: self._html(full_width=True) for name in OUTPUT_NAMES}
         self.outputs["style"].value = panels.style_panel()
         self.outputs["error"].value = panels.error_panel()
-        self.outputs["disclaimer"].value = panels.disclaimer_panel()
+        self.outputs["disclaimer"].value = panels.disclaimer_panel(self._content.review_line)
 
     def _build_layout(self) -> widgets.Box:
         def heading(text: str, level: int = 3) -> widgets.HTML:
@@ -349,8 +350,9 @@ class DashboardApp:
             "gate": panels.gate_panel(plan),
             "case": panels.case_panel(self._cases.get(plan.scenario.case or "")),
             "plan": panels.plan_panel(plan),
+            "safety": panels.safety_net_panel(plan),
             "timeline": panels.timeline_panel(plan, self._content),
-            "schedule": panels.schedule_panel(schedule_for(plan)),
+            "schedule": panels.schedule_panel(schedule_for(plan, self._content)),
             "takeaways": panels.takeaways_panel(plan),
             "related": panels.related_panel(plan),
             "handout": panels.handout_panel(plan),

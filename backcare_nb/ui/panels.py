@@ -14,8 +14,8 @@ from typing import Any
 
 from backcare_nb.content import Content
 from backcare_nb.plan import Plan, PlanItem
-from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, plan_to_html
-from backcare_nb.schedule import DAYS, WHAT, Schedule
+from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, plan_to_html, safety_net_html
+from backcare_nb.schedule import WHAT, Schedule
 from backcare_nb.timeline import timeline_svg, timeline_text
 
 VERDICT_WORDS = {
@@ -60,6 +60,13 @@ CSS = """
   margin-top: 1.1rem; }
 .bc-app .bc-item-title { font-weight: 700; font-size: 1rem; }
 .bc-app .bc-status { font-weight: 700; color: #a50000; }
+.bc-app .bc-origin { font-size: .8rem; border: 1px solid currentColor; border-radius: .6rem; padding: 0 .4rem;
+  white-space: nowrap; color: var(--jp-ui-font-color2, #444); }
+.bc-app .bc-meanwhile { border-left: 4px solid #009E73; padding-left: .5rem; }
+.bc-app .bc-safety .safety { border: 3px solid #a50000; padding: .3rem .8rem; margin: .6rem 0; }
+.bc-app .bc-safety h3 { font-size: 1.1rem; margin: .3rem 0; }
+.bc-app .bc-safety h4 { font-size: 1rem; margin: .5rem 0 .1rem; }
+.bc-app .bc-safety ul { margin: .1rem 0; }
 /* JupyterLab's dark theme (voila --theme dark): #a50000 would read at about 2:1 on its background. */
 body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
 /* The teaching panels' titles: ipywidgets draws them in a secondary grey (under 4.5:1 in both themes). */
@@ -100,16 +107,40 @@ def stage_panel(plan: Plan) -> str:
 
 
 def gate_panel(plan: Plan) -> str:
-    """The red-flag banner, or "" when no flag is ticked."""
+    """The level-of-concern banner, or "" when no flag is ticked.
+
+    It names the level and its time frame, the action, why (each matched rule, with its origin),
+    any ticked flag that does not reach a level on its own, and what the person keeps doing.
+    """
+    e = escape
     gate = plan.gate
-    if gate.tier == "clear":
+    if not gate.flags:
         return ""
-    flags = "".join(f"<li>{escape(label)}</li>" for _, label in gate.flags)
+    flags = "".join(f"<li>{e(label)}</li>" for _, label in gate.flags)
+    reasons = "".join(f"<li>{e(note.text)} {_origin(note.origin)}</li>" for note in gate.reasons)
+    below = ""
+    if gate.below_threshold:
+        below = "<p>Not enough on their own to change the level: " + e("; ".join(gate.below_threshold)) + ".</p>"
+    meanwhile = ""
+    if gate.meanwhile:
+        meanwhile = f'<p class="bc-meanwhile"><strong>Meanwhile:</strong> {e(gate.meanwhile)}</p>'
     return (
-        f'<div class="bc-gate bc-gate-{escape(gate.tier)}" role="alert">'
-        f"<h2>{escape(gate.title)}</h2><p>{escape(gate.action)}</p>"
-        f"<p>Red flags ticked:</p><ul>{flags}</ul></div>"
+        f'<div class="bc-gate bc-gate-{e(gate.level)}" role="alert">'
+        f"<h2>{e(gate.title)}</h2><p><strong>When:</strong> {e(gate.time_frame)}. {e(gate.action)}</p>"
+        f"{meanwhile}<p>Red flags ticked:</p><ul>{flags}</ul>"
+        + (f"<p>Why:</p><ul>{reasons}</ul>" if reasons else "")
+        + f"{below}</div>"
     )
+
+
+def _origin(origin: Any) -> str:
+    kind = "article" if origin.from_article else "added"
+    return f'<span class="bc-origin bc-origin-{kind}">{escape(origin.label)}</span>'
+
+
+def safety_net_panel(plan: Plan) -> str:
+    """The warning signs every plan carries (cauda equina first), in plain words with what to do."""
+    return f'<div class="bc-safety">{safety_net_html(plan, heading_level=3)}</div>'
 
 
 def notices_panel(notices: Iterable[str]) -> str:
@@ -131,8 +162,9 @@ def case_panel(case: Mapping[str, Any] | None) -> str:
 def _evidence(item: PlanItem) -> str:
     notes = []
     for note in item.evidence:
+        verdict = VERDICT_WORDS.get(note.verdict, note.verdict)
         notes.append(
-            f"<li><strong>{escape(note.source_id)}</strong> ({escape(VERDICT_WORDS.get(note.verdict, note.verdict))}; "
+            f"<li><strong>{escape(note.short or note.source_id)}</strong> ({escape(verdict)}; "
             f"certainty: {escape(_words(note.certainty))}): {escape(note.finding)}</li>"
         )
     return f"<p>Evidence:</p><ul>{''.join(notes)}</ul>" if notes else ""
@@ -143,13 +175,16 @@ def item_html(item: PlanItem) -> str:
     e = escape
     status = f' <span class="bc-status">{e(item.status_text)}</span>' if item.status_text else ""
     how = f"<p>How: {e(item.how_to)}</p>" if item.how_to else ""
-    cautions = "".join(f"<p>Caution: {e(note)}</p>" for note in item.caution_notes)
+    cautions = "".join(f'<p class="bc-caution">Caution: {e(note.text)}</p>' for note in item.caution_notes)
+    instead = "".join(
+        f'<p class="bc-alternative">Instead: {e(note.text)} {_origin(note.origin)}</p>' for note in item.alternatives
+    )
     return (
         f'<li class="bc-item bc-status-{e(item.status)}" data-item-id="{e(item.id)}">'
-        f'<span class="bc-item-title">{e(item.title)}</span>{status}'
+        f'<span class="bc-item-title">{e(item.title)}</span>{status} {_origin(item.origin)}'
         f'<div class="bc-dose">{e(item.dose)}</div>'
-        f'<div class="bc-timing">When: {e(item.timing)}</div>'
-        f"<details><summary>Why, and the evidence</summary><p>{e(item.rationale)}</p>{how}{cautions}"
+        f'<div class="bc-timing">When: {e(item.timing)}</div>{cautions}{instead}'
+        f"<details><summary>Why, and the evidence</summary><p>{e(item.rationale)}</p>{how}"
         f"{_evidence(item)}</details></li>"
     )
 
@@ -157,9 +192,9 @@ def item_html(item: PlanItem) -> str:
 def plan_panel(plan: Plan) -> str:
     """The plan, by category, with a warning line for severe pain and similar notes."""
     parts = ['<section class="bc-plan" aria-label="Plan for this scenario">']
-    if plan.gate.holds_self_care:
-        parts.append("<p>The self-care plan is on hold until a clinician has seen the person.</p>")
-    parts += [f'<p class="bc-warning">{escape(warning)}</p>' for warning in plan.warnings]
+    if plan.gate.replaces_plan:
+        parts.append("<p>No self-care plan: go now, as the box above says.</p>")
+    parts += [f'<p class="bc-warning">{escape(warning.text)}</p>' for warning in plan.warnings]
     for label, items in plan.by_category():
         parts.append(f'<h3 class="bc-heading">{escape(label)}</h3><ul>')
         parts += [item_html(item) for item in items]
@@ -182,13 +217,13 @@ def schedule_panel(schedule: Schedule) -> str:
     """The weekly schedule as a table, with its message."""
     parts = ['<section class="bc-schedule"><h3 class="bc-heading">This week</h3>']
     if schedule.rows:
-        head = "".join(f'<th scope="col">{escape(day)}</th>' for day in DAYS)
+        head = "".join(f'<th scope="col">{escape(day)}</th>' for day in schedule.headings)
         rows = [
             f'<tr><th scope="row">{escape(row.title)}</th>{_schedule_cells(list(row.days))}</tr>'
             for row in schedule.rows
         ]
         parts.append(
-            f'<table><caption>What to do on which day</caption><thead><tr><th scope="col">'
+            f'<table><caption>What to do on each of the next seven days</caption><thead><tr><th scope="col">'
             f"{escape(WHAT)}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
     if schedule.message:
@@ -217,9 +252,13 @@ def _schedule_cells(cells: list[str]) -> str:
 def takeaways_panel(plan: Plan) -> str:
     """The key takeaways for the stage and episode."""
     if plan.takeaways:
-        body = "<ul>" + "".join(f"<li>{escape(text)}</li>" for text in plan.takeaways) + "</ul>"
+        body = (
+            "<ul>"
+            + "".join(f"<li>{escape(note.text)} {_origin(note.origin)}</li>" for note in plan.takeaways)
+            + "</ul>"
+        )
     else:
-        body = "<p>No takeaways while the self-care plan is on hold.</p>"
+        body = "<p>No takeaways: the self-care plan is replaced by going to the emergency department.</p>"
     return f'<section class="bc-takeaways"><h3 class="bc-heading">Key takeaways</h3>{body}</section>'
 
 
@@ -244,9 +283,10 @@ def handout_panel(plan: Plan) -> str:
     )
 
 
-def disclaimer_panel() -> str:
-    """The footer that says what this is."""
-    return f'<footer class="bc-disclaimer">{escape(DISCLAIMER)}</footer>'
+def disclaimer_panel(review_line: str = "") -> str:
+    """The footer that says what this is, and which version of the content, reviewed when."""
+    review = f' <span class="bc-review">{escape(review_line)}.</span>' if review_line else ""
+    return f'<footer class="bc-disclaimer">{escape(DISCLAIMER)}{review}</footer>'
 
 
 def error_panel(message: str = "") -> str:
