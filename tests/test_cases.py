@@ -23,9 +23,9 @@ def test_there_are_at_least_ten_cases(content):
     assert list(content.case_ids) == CASE_IDS
 
 
-def test_cases_cover_every_gate_tier_and_both_stages_and_episodes(content):
+def test_cases_cover_every_level_of_concern_and_both_stages_and_episodes(content):
     cases = content.table("cases")
-    assert set(cases["expected_gate"]) == {"clear", "routine", "urgent", "emergency"}
+    assert set(cases["expected_level"]) == {"clear", "watchful", "routine", "soon", "urgent", "emergency"}
     assert set(cases["expected_stage"]) == {"acute", "subacute_chronic"}
     assert set(cases["episode"]) == {"first", "recurrent"}
     assert cases["cautions"].map(len).sum() > 0
@@ -36,14 +36,27 @@ def test_case_plan_has_the_expected_stage_gate_and_items(content, case_id):
     case = _case(content, case_id)
     plan = build_plan(scenario_from_case(case_id, content), content)
     assert plan.stage.id == case["expected_stage"]
-    assert plan.gate.tier == case["expected_gate"]
+    assert plan.gate.level == case["expected_level"]
     for expected in case["expected_items"]:
         item_id, _, status = expected.partition(":")
         assert item_id in plan.item_ids, f"{case_id}: {item_id} missing from {plan.item_ids}"
         if status:
             assert plan.item(item_id).status == status
-    if plan.gate.holds_self_care:
-        assert plan.item_ids == (f"gate_{plan.gate.tier}",)
+    if plan.gate.replaces_plan:
+        assert plan.item_ids == (f"gate_{plan.gate.level}",)
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_no_learning_point_recommends_a_medicine_the_case_plan_rules_out(content, case_id):
+    case = _case(content, case_id)
+    plan = build_plan(scenario_from_case(case_id, content), content)
+    ruled_out = {item.id for item in plan.items if not item.usable}
+    words = {"nsaids": "NSAID", "muscle_relaxants": "relaxant"}
+    for item_id, word in words.items():
+        if item_id in ruled_out:
+            for point in case["learning_points"]:
+                if word.lower() in point.lower():
+                    assert any(neg in point.lower() for neg in ("avoid", "not ", "no ")), point
 
 
 @pytest.mark.parametrize("case_id", CASE_IDS)

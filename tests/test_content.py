@@ -18,8 +18,9 @@ from backcare_nb import ContentError, Scenario, build_plan, default_content_dir,
 from backcare_nb.content import CONTENT_DIR_ENV, TABLES
 
 DOCUMENTED_COLUMNS = {
-    "references": ["id", "citation", "year"],
-    "categories": ["id", "label", "order"],
+    "about": ["key", "value"],
+    "references": ["id", "short", "citation", "year", "link"],
+    "categories": ["id", "label", "order", "for_patients"],
     "stages": ["id", "scheme", "label", "day_min", "day_max", "summary"],
     "interventions": [
         "id",
@@ -35,6 +36,9 @@ DOCUMENTED_COLUMNS = {
         "reps_max",
         "per_week_min",
         "per_week_max",
+        "day_from",
+        "day_to",
+        "schedule",
         "dose_note",
         "timing",
         "rationale",
@@ -52,10 +56,24 @@ DOCUMENTED_COLUMNS = {
         "effect",
         "mid",
     ],
-    "gate_actions": ["tier", "rank", "title", "action"],
-    "red_flags": ["id", "group", "label", "tier", "source_id"],
-    "cautions": ["id", "label", "medicine", "effect", "reason", "source_id"],
-    "takeaways": ["id", "stages", "episodes", "text"],
+    "concern_levels": [
+        "level",
+        "rank",
+        "title",
+        "action",
+        "time_frame",
+        "replaces_plan",
+        "holds",
+        "meanwhile",
+        "source_id",
+    ],
+    "red_flags": ["id", "group", "label", "source_id"],
+    "concern_rules": ["id", "all_of", "any_of", "at_least", "level", "reason", "source_id"],
+    "cautions": ["id", "label", "applies_to", "effect", "reason", "source_id"],
+    "caution_combinations": ["id", "any_of", "at_least", "applies_to", "effect", "reason", "source_id"],
+    "alternatives": ["id", "applies_to", "when_caution", "text", "source_id"],
+    "safety_nets": ["id", "when_caution", "level", "title", "signs", "action", "source_id"],
+    "takeaways": ["id", "stages", "episodes", "needs", "unless_usable", "text", "source_id"],
     "related_topics": ["id", "title", "why"],
     "cases": [
         "id",
@@ -68,7 +86,7 @@ DOCUMENTED_COLUMNS = {
         "scenario",
         "learning_points",
         "expected_stage",
-        "expected_gate",
+        "expected_level",
         "expected_items",
     ],
 }
@@ -109,7 +127,7 @@ def test_whole_number_columns_are_numbers_and_blanks_are_missing(content):
 
 def test_list_columns_are_split_into_tuples(content):
     cases = content.table("cases").set_index("id")
-    assert cases.loc["older_anticoagulant", "cautions"] == ("age_65_plus", "blood_thinners")
+    assert cases.loc["older_anticoagulant", "cautions"] == ("age_65_plus", "anticoagulant")
     assert cases.loc["desk_day2", "red_flags"] == ()
     interventions = content.table("interventions").set_index("id")
     assert interventions.loc["childs_pose", "stages"] == ("acute", "subacute_chronic")
@@ -139,7 +157,7 @@ def test_id_shortcuts_list_known_ids_once(content):
 
 def _missing_column(copy):
     copy.drop_column("interventions", "sets_min")
-    return "interventions.csv", 1, "17", "missing column 'sets_min'"
+    return "interventions.csv", 1, "20", "missing column 'sets_min'"
 
 
 def _unknown_column(copy):
@@ -150,13 +168,13 @@ def _unknown_column(copy):
 def _too_few_fields(copy):
     line = copy.line_of("interventions", "nsaids")
     copy.replace_line("interventions", line, "nsaids,medicines,NSAIDs,acute")
-    return "interventions.csv", line, "5", "expected 17 fields, found 4"
+    return "interventions.csv", line, "5", "expected 20 fields, found 4"
 
 
 def _too_many_fields(copy):
     line = copy.line_of("red_flags", "fever")
     copy.replace_line("red_flags", line, copy.lines("red_flags")[line - 1] + ",extra")
-    return "red_flags.csv", line, "6", "expected 5 fields, found 6"
+    return "red_flags.csv", line, "5", "expected 4 fields, found 5"
 
 
 def _not_a_whole_number(copy):
@@ -209,7 +227,7 @@ def _reps_min_above_max(copy):
 
 def _duplicate_id(copy):
     first = copy.line_of("red_flags", "fever")
-    line = copy.append_line("red_flags", "fever,Infection,Fever again,urgent,IFOMPT-RF2020")
+    line = copy.append_line("red_flags", "fever,Infection,Fever again,IFOMPT-RF2020")
     return "red_flags.csv", line, "1 (id)", f"duplicate id 'fever' (first on line {first})"
 
 
@@ -237,10 +255,105 @@ def _intervention_category_unknown(copy):
     return "interventions.csv", line, "2 (category)", "'leisure' is not an id in categories.csv"
 
 
-def _bad_tier(copy):
+def _bad_level(copy):
+    line = copy.line_of("concern_rules", "fever")
+    copy.set_cell("concern_rules", line, "level", "critical")
+    return "concern_rules.csv", line, "5 (level)", "expected one of watchful, routine, soon, urgent, emergency"
+
+
+def _rule_names_an_unknown_flag(copy):
+    line = copy.line_of("concern_rules", "fever")
+    copy.set_cell("concern_rules", line, "any_of", "fever;sneezing")
+    return "concern_rules.csv", line, "3 (any_of)", "'sneezing' is not an id in red_flags.csv"
+
+
+def _rule_threshold_above_its_flags(copy):
+    line = copy.line_of("concern_rules", "several_cancer_indicators")
+    copy.set_cell("concern_rules", line, "at_least", "5")
+    return "concern_rules.csv", line, "4 (at_least)", "expected at_least from 1 to 4"
+
+
+def _flag_in_no_rule(copy):
+    line = copy.append_line("red_flags", "itchy_knee,Other,An itchy knee,IFOMPT-RF2020")
+    return "red_flags.csv", line, "1 (id)", "red flag 'itchy_knee' is in no rule"
+
+
+def _level_ranks_out_of_order(copy):
+    line = copy.line_of("concern_levels", "soon")
+    copy.set_cell("concern_levels", line, "rank", "9")
+    urgent = copy.line_of("concern_levels", "urgent")
+    return "concern_levels.csv", urgent, "2 (rank)", "expected the rank of 'urgent' to be above that of 'soon'"
+
+
+def _reference_without_a_link(copy):
+    line = copy.line_of("references", "NICE-NG59")
+    copy.set_cell("references", line, "link", "")
+    return "references.csv", line, "5 (link)", "expected a link (a DOI, PubMed or official page)"
+
+
+def _reference_with_a_plain_http_link(copy):
+    line = copy.line_of("references", "NICE-NG59")
+    copy.set_cell("references", line, "link", "http://example.org/ng59")
+    return "references.csv", line, "5 (link)", "expected a link starting https://"
+
+
+def _caution_applies_to_nothing(copy):
+    line = copy.line_of("cautions", "opioids")
+    copy.set_cell("cautions", line, "applies_to", "aspirin")
+    return "cautions.csv", line, "3 (applies_to)", "expected a medicine (nsaid, muscle_relaxant) or an intervention id"
+
+
+def _combination_of_unknown_caution(copy):
+    line = copy.line_of("caution_combinations", "stomach_bleeding_risks")
+    copy.set_cell("caution_combinations", line, "any_of", "age_65_plus;coffee")
+    return "caution_combinations.csv", line, "2 (any_of)", "'coffee' is not an id in cautions.csv"
+
+
+def _safety_net_without_signs(copy):
+    line = copy.line_of("safety_nets", "cauda_equina")
+    copy.set_cell("safety_nets", line, "signs", " | ")
+    return "safety_nets.csv", line, "5 (signs)", "expected one or more signs"
+
+
+def _review_date_not_a_date(copy):
+    line = copy.line_of("about", "reviewed")
+    copy.set_cell("about", line, "value", "last autumn")
+    return "about.csv", line, "2 (value)", "expected reviewed as a date"
+
+
+def _takeaway_needs_an_unknown_item(copy):
+    line = copy.line_of("takeaways", "calm_symptoms")
+    copy.set_cell("takeaways", line, "needs", "aspirin")
+    return "takeaways.csv", line, "4 (needs)", "'aspirin' is not an id in interventions.csv"
+
+
+def _duplicate_header_column(copy):
+    copy.rename_column("red_flags", "label", "group")
+    return "red_flags.csv", 1, "3", "column 'group' appears twice in the header"
+
+
+def _nul_byte_in_a_cell(copy):
     line = copy.line_of("red_flags", "fever")
-    copy.set_cell("red_flags", line, "tier", "critical")
-    return "red_flags.csv", line, "4 (tier)", "expected one of routine, urgent, emergency, found 'critical'"
+    copy.set_cell("red_flags", line, "label", "Fe\0ver")
+    return "red_flags.csv", line, "19", "unexpected NUL character"
+
+
+def _underscored_digits(copy):
+    line = copy.line_of("interventions", "heat")
+    copy.set_cell("interventions", line, "minutes", "2_0")
+    return "interventions.csv", line, "7 (minutes)", "expected a whole number from 0 to 100, found '2_0'"
+
+
+def _non_ascii_digits(copy):
+    line = copy.line_of("cases", "desk_day2")
+    copy.set_cell("cases", line, "days", "\u0662")  # ARABIC-INDIC DIGIT TWO: int() would read it as 2
+    return "cases.csv", line, "3 (days)", "expected a whole number from 0 to 365"
+
+
+def _full_width_decimal(copy):
+    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if ",7.3,10" in text)
+    copy.set_cell("evidence", line, "effect", "\uff17.3")
+    return "evidence.csv", line, "8 (effect)", "expected a number"
 
 
 def _bad_certainty(copy):
@@ -308,10 +421,10 @@ def _stages_stop_short(copy):
     return "stages.csv", line, "5 (day_max)", "expected the guideline stages to reach day 365, found 364"
 
 
-def _missing_gate_tier(copy):
-    lines = copy.lines("gate_actions")
-    copy.write_lines("gate_actions", [line for line in lines if not line.startswith("routine,")])
-    return "gate_actions.csv", len(lines), "1 (tier)", "missing tier 'routine'"
+def _missing_level(copy):
+    lines = copy.lines("concern_levels")
+    copy.write_lines("concern_levels", [line for line in lines if not line.startswith("routine,")])
+    return "concern_levels.csv", len(lines), "1 (level)", "missing level 'routine'"
 
 
 def _non_utf8_bytes(copy):
@@ -358,7 +471,23 @@ FAULTS = {
     "case red flag not in red_flags": _case_red_flag_not_in_red_flags,
     "case expected item not an intervention": _case_expected_item_not_an_intervention,
     "unknown category": _intervention_category_unknown,
-    "bad tier": _bad_tier,
+    "bad level": _bad_level,
+    "rule names an unknown flag": _rule_names_an_unknown_flag,
+    "rule threshold above its flags": _rule_threshold_above_its_flags,
+    "flag in no rule": _flag_in_no_rule,
+    "level ranks out of order": _level_ranks_out_of_order,
+    "reference without a link": _reference_without_a_link,
+    "reference with a plain http link": _reference_with_a_plain_http_link,
+    "caution applies to nothing": _caution_applies_to_nothing,
+    "combination of an unknown caution": _combination_of_unknown_caution,
+    "safety net without signs": _safety_net_without_signs,
+    "review date not a date": _review_date_not_a_date,
+    "takeaway needs an unknown item": _takeaway_needs_an_unknown_item,
+    "duplicate header column": _duplicate_header_column,
+    "NUL byte in a cell": _nul_byte_in_a_cell,
+    "underscored digits": _underscored_digits,
+    "non-ASCII digits": _non_ascii_digits,
+    "full-width decimal": _full_width_decimal,
     "bad certainty": _bad_certainty,
     "bad stage in a list": _bad_stage_in_list,
     "empty required text": _empty_title,
@@ -370,7 +499,7 @@ FAULTS = {
     "stage day gap": _stage_day_gap,
     "stage day overlap": _stage_overlap,
     "stages stop short of day 365": _stages_stop_short,
-    "missing gate tier": _missing_gate_tier,
+    "missing level": _missing_level,
     "non-UTF-8 bytes": _non_utf8_bytes,
     "empty file": _empty_file,
     "header only": _header_only,
@@ -397,6 +526,38 @@ def test_missing_file_names_the_file_and_the_table(content_copy):
     assert str(caught.value) == (
         f"{content_copy.directory / 'interventions.csv'}: file not found (the interventions table is required)"
     )
+
+
+def test_a_folder_where_a_table_should_be_is_a_content_error(content_copy):
+    path = content_copy.path("takeaways")
+    path.unlink()
+    path.mkdir()
+    with pytest.raises(ContentError, match=r"takeaways\.csv: expected a file, found a folder"):
+        load_content(content_copy.directory)
+
+
+def test_an_unreadable_table_is_a_content_error_naming_the_file(content_copy, monkeypatch):
+    path = content_copy.path("cases")
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(ContentError, match=r"cases\.csv: could not be read \(Permission denied\)"):
+        load_content(content_copy.directory)
+
+
+def test_content_carries_its_version_and_review_dates(content):
+    assert content.review_line == "Content 2.0, reviewed 2026-11-26, next review 2027-11"
+
+
+def test_every_reference_but_the_article_has_a_link(content):
+    for row in content.records["references"]:
+        assert row["link"].startswith("https://") or row["id"] == "ARTICLE", row["id"]
+        assert "data/README" not in row["citation"]
 
 
 def test_missing_folder_is_named(tmp_path):
@@ -492,7 +653,7 @@ def test_explicit_path_points_at_a_clinicians_copy(content_copy, content):
 
 
 def test_environment_variable_pointing_at_a_broken_copy_fails_loudly(content_copy, monkeypatch):
-    _bad_tier(content_copy)
+    _bad_level(content_copy)
     monkeypatch.setenv(CONTENT_DIR_ENV, os.fspath(content_copy.directory))
-    with pytest.raises(ContentError, match=r"red_flags\.csv, line \d+, column 4 \(tier\)"):
+    with pytest.raises(ContentError, match=r"concern_rules\.csv, line \d+, column 5 \(level\)"):
         load_content()
