@@ -14,6 +14,8 @@ import itertools
 import math
 import os
 import re
+import string
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -203,6 +205,29 @@ def _link(value: str) -> str:
     return value
 
 
+#: Numbers a patient sentence may name, filled from the row's dose columns ("{sets} sets of {reps}").
+PATIENT_PLACEHOLDERS = ("minutes", "sets", "reps", "per_week")
+
+
+def _patient_words(value: str) -> str:
+    value = value.strip()
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+    except ValueError as error:
+        raise _CellError(f"expected text with {{placeholders}} such as {{minutes}}, found {error}") from None
+    unknown = [name for name in names if name not in PATIENT_PLACEHOLDERS]
+    if unknown:
+        raise _CellError(f"expected placeholders from {', '.join(PATIENT_PLACEHOLDERS)}, found {{{unknown[0]}}}")
+    return value
+
+
+def _picture_path(value: str) -> str:
+    value = value.strip()
+    if not re.fullmatch(r"exercises/[A-Za-z0-9_\-]+\.svg", value):
+        raise _CellError(f"expected a picture file such as exercises/name.svg, found {value!r}")
+    return value
+
+
 def _expected_items(value: str) -> tuple[str, ...]:
     items = _split(value, ";")
     for item in items:
@@ -295,6 +320,7 @@ TABLES: tuple[_Table, ...] = (
             dose_note=_optional_text,
             timing=_text,
             rationale=_text,
+            patient_words=_patient_words,
             source_id=_identifier,
         ),
         key=("id",),
@@ -311,6 +337,8 @@ TABLES: tuple[_Table, ...] = (
             intervention_id=_identifier,
             phase=_choice(("mobility", "strengthening")),
             how_to=_text,
+            picture=_picture_path,
+            alt_text=_text,
         ),
         key=("intervention_id",),
     ),
@@ -502,9 +530,11 @@ class Content:
     convention: build a new one with :func:`load_content` after editing the files.
     """
 
-    def __init__(self, directory: Path, rows: Mapping[str, _Rows]) -> None:
+    def __init__(self, directory: Path, rows: Mapping[str, _Rows], pictures: Mapping[str, str] | None = None) -> None:
         self.directory = directory
         self._rows = dict(rows)
+        #: Exercise id -> the SVG markup of its start and end picture (read and checked by the loader).
+        self.pictures: dict[str, str] = dict(pictures or {})
 
     references = _table_frame("references")
     categories = _table_frame("categories")
@@ -591,7 +621,7 @@ def load_content(directory: str | Path | None = None) -> Content:
     for source_table, source_column, target_table, target_column in _REFERENCES:
         _check_references(folder, tables, source_table, source_column, target_table, target_column)
     _check_consistency(folder, tables)
-    return Content(folder, tables)
+    return Content(folder, tables, _read_pictures(folder, tables))
 
 
 def _read_table(path: Path, table: _Table) -> _Rows:
@@ -745,6 +775,7 @@ def _check_consistency(folder: Path, tables: dict[str, _Rows]) -> None:
                 *_location(folder, tables, "interventions", "medicine", row["_line"]),
                 "expected a medicine (nsaid or muscle_relaxant) exactly on rows of category medicines",
             )
+    _check_patient_words(folder, tables)
     _check_levels(folder, tables)
     _check_rules(folder, tables)
     _check_targets(folder, tables)
@@ -859,3 +890,63 @@ def _check_about(folder: Path, tables: dict[str, _Rows]) -> None:
                 *_location(folder, tables, "about", "value", row["_line"]),
                 f"expected {key} as a date ({pattern.replace(chr(92) + 'd', '9')}), found {row['value']!r}",
             )
+
+
+_SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _read_pictures(folder: Path, tables: dict[str, _Rows]) -> dict[str, str]:
+    """Each exercise's picture, checked: an SVG file with a viewBox, a title, and nothing that runs
+    or loads (no script, no external reference), so the page and the handout stay self-contained."""
+    pictures = {}
+    for row in tables["exercises"].rows:
+        where = _location(folder, tables, "exercises", "picture", row["_line"])
+        path = folder / row["picture"]
+        try:
+            text = path.read_text(encoding="utf-8")
+            root = ElementTree.fromstring(text)
+        except FileNotFoundError:
+            raise ContentError(*where, f"picture {row['picture']!r} not found") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ContentError(*where, f"picture {row['picture']!r} could not be read ({error})") from None
+        except ElementTree.ParseError as error:
+            raise ContentError(*where, f"picture {row['picture']!r} is not well-formed SVG ({error})") from None
+        problem = _svg_problem(root)
+        if problem:
+            raise ContentError(*where, f"picture {row['picture']!r} {problem}")
+        pictures[row["intervention_id"]] = text[text.index("<svg") :].strip()
+    return pictures
+
+
+def _svg_problem(root: ElementTree.Element) -> str:
+    if root.tag != f"{_SVG}svg":
+        return "is not an SVG picture (expected an <svg> root in the SVG namespace)"
+    if not root.get("viewBox"):
+        return "has no viewBox, so it cannot scale"
+    if root.find(f"{_SVG}title") is None:
+        return "has no <title> (its accessible name)"
+    for element in root.iter():
+        if element.tag in (f"{_SVG}script", f"{_SVG}image", f"{_SVG}foreignObject"):
+            return f"contains <{element.tag.split('}')[-1]}>, which a self-contained picture must not"
+        for name, value in element.attrib.items():
+            if name.endswith("href") and not value.startswith("#"):
+                return "links to an outside resource"
+            if name.startswith("on"):
+                return "contains an event handler"
+    return ""
+
+
+#: The dose columns each patient placeholder is filled from.
+_PLACEHOLDER_COLUMNS = {"minutes": "minutes", "sets": "sets_min", "reps": "reps_min", "per_week": "per_week_min"}
+
+
+def _check_patient_words(folder: Path, tables: dict[str, _Rows]) -> None:
+    """Items a patient reads have plain words, and every number they name is in the row."""
+    for_patients = {row["id"] for row in tables["categories"].rows if row["for_patients"]}
+    for row in tables["interventions"].rows:
+        where = _location(folder, tables, "interventions", "patient_words", row["_line"])
+        if row["category"] in for_patients and not row["patient_words"]:
+            raise ContentError(*where, "expected plain words for the patient handout (this category is for patients)")
+        for _, name, _, _ in string.Formatter().parse(row["patient_words"]):
+            if name and row[_PLACEHOLDER_COLUMNS[name]] is None:
+                raise ContentError(*where, f"{{{name}}} needs a number in {_PLACEHOLDER_COLUMNS[name]}")

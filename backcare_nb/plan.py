@@ -126,6 +126,9 @@ class PlanItem:
     schedule: str = "none"  # daily, per_week, as_needed or none (data/interventions.csv)
     per_week: tuple[int, int] | None = None  # (fewest, most) sessions a week, for per_week items
     for_patients: bool = True  # False for notes meant for the clinician only
+    patient_words: str = ""  # the item in plain, second-person words, numbers filled in
+    picture: str = ""  # SVG markup of the start and end positions (exercises), from data/exercises/
+    picture_alt: str = ""
 
     @property
     def status_text(self) -> str:
@@ -223,6 +226,7 @@ class _Index:
     interventions: tuple[dict[str, Any], ...]
     categories: dict[str, dict[str, Any]]
     how_to: dict[str, str]
+    pictures: dict[str, tuple[str, str]]  # exercise id -> (svg, alt text)
     evidence: dict[str, tuple[EvidenceNote, ...]]
     references: dict[str, Reference]
     flags: dict[str, dict[str, Any]]
@@ -294,6 +298,11 @@ def _build_index(content: Content) -> _Index:
         interventions=tuple(interventions),
         categories=categories,
         how_to={row["intervention_id"]: row["how_to"] for row in records["exercises"]},
+        pictures={
+            row["intervention_id"]: (content.pictures[row["intervention_id"]], row["alt_text"])
+            for row in records["exercises"]
+            if row["intervention_id"] in content.pictures
+        },
         evidence={key: tuple(notes) for key, notes in evidence.items()},
         references=references,
         flags={row["id"]: row for row in records["red_flags"]},
@@ -447,6 +456,7 @@ def _item(row: dict[str, Any], index: _Index) -> PlanItem:
     if row["per_week_min"] is not None:
         per_week = (row["per_week_min"], row["per_week_max"])
     category = index.categories[row["category"]]
+    picture, alt = index.pictures.get(row["id"], ("", ""))
     return PlanItem(
         id=row["id"],
         category=row["category"],
@@ -461,7 +471,22 @@ def _item(row: dict[str, Any], index: _Index) -> PlanItem:
         schedule=row["schedule"],
         per_week=per_week,
         for_patients=category["for_patients"],
+        patient_words=patient_words(row),
+        picture=picture,
+        picture_alt=alt,
     )
+
+
+def patient_words(row: dict[str, Any]) -> str:
+    """An intervention's plain words with its numbers filled in from the dose columns, so each
+    number is typed once: "{minutes} minutes" becomes "20 minutes", "{sets} sets" "2-3 sets"."""
+    numbers = {
+        "minutes": row["minutes"],
+        "sets": _range(row["sets_min"], row["sets_max"]),
+        "reps": _range(row["reps_min"], row["reps_max"]),
+        "per_week": _range(row["per_week_min"], row["per_week_max"]),
+    }
+    return row["patient_words"].format(**numbers)
 
 
 def _applies(row: dict[str, Any], stage: Stage, scenario: Scenario) -> bool:

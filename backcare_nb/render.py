@@ -311,6 +311,6 @@ def _source_html(source: Reference) -> str:
     return f"<li>{escape(source.short)}: {escape(source.citation)}{link}</li>"
 
 
-def handout_file_name(plan: Plan) -> str:
-    """A file name for the handout that says which scenario it is: day and episode."""
-    return f"backcare-handout-day{plan.scenario.days_since_onset}-{plan.scenario.episode}.html"
+def handout_file_name(plan: Plan, kind: str = "clinician") -> str:
+    """A file name for a handout that says which one and which scenario: kind, day and episode."""
+    return f"backcare-{kind}-handout-day{plan.scenario.days_since_onset}-{plan.scenario.episode}.html"

@@ -42,9 +42,10 @@ DOCUMENTED_COLUMNS = {
         "dose_note",
         "timing",
         "rationale",
+        "patient_words",
         "source_id",
     ],
-    "exercises": ["intervention_id", "phase", "how_to"],
+    "exercises": ["intervention_id", "phase", "how_to", "picture", "alt_text"],
     "evidence": [
         "intervention_id",
         "source_id",
@@ -157,7 +158,7 @@ def test_id_shortcuts_list_known_ids_once(content):
 
 def _missing_column(copy):
     copy.drop_column("interventions", "sets_min")
-    return "interventions.csv", 1, "20", "missing column 'sets_min'"
+    return "interventions.csv", 1, "21", "missing column 'sets_min'"
 
 
 def _unknown_column(copy):
@@ -168,7 +169,7 @@ def _unknown_column(copy):
 def _too_few_fields(copy):
     line = copy.line_of("interventions", "nsaids")
     copy.replace_line("interventions", line, "nsaids,medicines,NSAIDs,acute")
-    return "interventions.csv", line, "5", "expected 20 fields, found 4"
+    return "interventions.csv", line, "5", "expected 21 fields, found 4"
 
 
 def _too_many_fields(copy):
@@ -421,6 +422,37 @@ def _stages_stop_short(copy):
     return "stages.csv", line, "5 (day_max)", "expected the guideline stages to reach day 365, found 364"
 
 
+def _missing_picture(copy):
+    (copy.directory / "exercises" / "superman.svg").unlink()
+    line = copy.line_of("exercises", "superman")
+    return "exercises.csv", line, "4 (picture)", "picture 'exercises/superman.svg' not found"
+
+
+def _malformed_picture(copy):
+    (copy.directory / "exercises" / "superman.svg").write_text("<svg><g></svg>", encoding="utf-8")
+    line = copy.line_of("exercises", "superman")
+    return "exercises.csv", line, "4 (picture)", "is not well-formed SVG"
+
+
+def _picture_with_a_script(copy):
+    path = copy.directory / "exercises" / "superman.svg"
+    path.write_text(path.read_text(encoding="utf-8").replace("</svg>", "<script>alert(1)</script></svg>"))
+    line = copy.line_of("exercises", "superman")
+    return "exercises.csv", line, "4 (picture)", "contains <script>"
+
+
+def _picture_path_outside(copy):
+    line = copy.line_of("exercises", "superman")
+    copy.set_cell("exercises", line, "picture", "../../etc/passwd")
+    return "exercises.csv", line, "4 (picture)", "expected a picture file such as exercises/name.svg"
+
+
+def _patient_words_unknown_placeholder(copy):
+    line = copy.line_of("interventions", "heat")
+    copy.set_cell("interventions", line, "patient_words", "Use heat for {hours} hours.")
+    return "interventions.csv", line, "20 (patient_words)", "found {hours}"
+
+
 def _missing_level(copy):
     lines = copy.lines("concern_levels")
     copy.write_lines("concern_levels", [line for line in lines if not line.startswith("routine,")])
@@ -488,6 +520,11 @@ FAULTS = {
     "underscored digits": _underscored_digits,
     "non-ASCII digits": _non_ascii_digits,
     "full-width decimal": _full_width_decimal,
+    "missing picture": _missing_picture,
+    "malformed picture": _malformed_picture,
+    "picture with a script": _picture_with_a_script,
+    "picture path outside exercises": _picture_path_outside,
+    "patient words with an unknown number": _patient_words_unknown_placeholder,
     "bad certainty": _bad_certainty,
     "bad stage in a list": _bad_stage_in_list,
     "empty required text": _empty_title,

@@ -22,6 +22,7 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported at the 
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from backcare_nb.content import Content
+from backcare_nb.handout import HandoutDetails
 from backcare_nb.plan import Plan, build_plan
 from backcare_nb.scenario import MAX_DAYS, MAX_PAIN, Scenario, scenario_from_case, scenario_from_query
 from backcare_nb.schedule import schedule_for
@@ -145,6 +146,17 @@ class DashboardApp:
         self.caution_boxes = {
             caution_id: self._checkbox(labels[caution_id]) for caution_id in self._content.caution_ids
         }
+        # Printed on the handouts only: never stored, logged or put in a link.
+        self.handout_fields = {
+            name: widgets.Text(
+                value="",
+                description=label,
+                placeholder="optional",
+                continuous_update=False,
+                style=WIDE_LABELS,
+            )
+            for name, label in (("clinician", "Clinician"), ("clinic", "Clinic"), ("contact", "Contact"))
+        }
         self.case_picker = widgets.Dropdown(
             options=[("(none)", NO_CASE), *((case["title"], case["id"]) for case in self._cases.values())],
             value=NO_CASE,
@@ -199,6 +211,8 @@ class DashboardApp:
                 *flag_widgets,
                 heading("Medication cautions"),
                 *self.caution_boxes.values(),
+                heading("On the handout"),
+                *self.handout_fields.values(),
             ],
             layout=widgets.Layout(flex="0 1 26rem"),
         )
@@ -240,6 +254,16 @@ class DashboardApp:
     def _wire(self) -> None:
         for control in self._controls():
             control.observe(self._on_change, names="value")
+        for field in self.handout_fields.values():
+            field.observe(self._on_handout_field, names="value")
+
+    def _on_handout_field(self, change: dict[str, Any]) -> None:
+        """A name, clinic or contact typed for the handouts: redo the handouts only."""
+        if self._plan is not None:
+            self._safely(self._render_handouts, self._plan)
+
+    def _render_handouts(self, plan: Plan) -> None:
+        self.outputs["handout"].value = panels.handout_panel(plan, self.handout_details())
 
     def _controls(self) -> list[widgets.ValueWidget]:
         return [
@@ -355,7 +379,7 @@ class DashboardApp:
             "schedule": panels.schedule_panel(schedule_for(plan, self._content)),
             "takeaways": panels.takeaways_panel(plan),
             "related": panels.related_panel(plan),
-            "handout": panels.handout_panel(plan),
+            "handout": panels.handout_panel(plan, self.handout_details()),
             "error": panels.error_panel(),
         }
         for name, value in values.items():
@@ -368,9 +392,16 @@ class DashboardApp:
         """The HTML of every output panel, in page order (what the viewer reads)."""
         return "".join(self.outputs[name].value for name in OUTPUT_NAMES if name != "style")
 
-    def handout_html(self) -> str:
-        """The handout behind the download link, decoded from the link itself."""
+    def handout_details(self) -> HandoutDetails:
+        """Who hands the sheets over (from the handout fields) and the dashboard's public address."""
+        return HandoutDetails.from_environment(
+            **{name: field.value.strip() for name, field in self.handout_fields.items()}
+        )
+
+    def handout_html(self, kind: str = "patient") -> str:
+        """The handout (``"patient"`` or ``"clinician"``) behind its download link, decoded from the link."""
         value = self.outputs["handout"].value
+        value = value[value.index(f"bc-handout-{kind}") :]
         start = value.index("base64,") + len("base64,")
         return base64.b64decode(value[start : value.index('"', start)]).decode("utf-8")
 

@@ -13,8 +13,9 @@ from html import escape
 from typing import Any
 
 from backcare_nb.content import Content
+from backcare_nb.handout import HandoutDetails, clinician_handout, patient_handout
 from backcare_nb.plan import Plan, PlanItem
-from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, plan_to_html, safety_net_html
+from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, safety_net_html
 from backcare_nb.schedule import WHAT, Schedule
 from backcare_nb.timeline import timeline_svg, timeline_text
 
@@ -79,6 +80,9 @@ body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
   text-align: left; vertical-align: top; }
 .bc-app .bc-disclaimer { border: 2px solid #7a4b00; padding: .4rem .7rem; font-weight: 600; margin-top: 1rem; }
 .bc-app a.bc-handout { font-weight: 700; font-size: 1.05rem; }
+.bc-app .bc-links ul { list-style: none; padding-left: 0; }
+.bc-app .bc-links li { margin: .3rem 0; }
+.bc-app button.bc-print { min-height: 2rem; margin-left: .5rem; cursor: pointer; }
 @media print { .bc-app .widget-html-content { line-height: 1.45; }
 .bc-app .bc-controls { display: none; } }
 """
@@ -270,16 +274,31 @@ def related_panel(plan: Plan) -> str:
     return f'<section class="bc-related"><h3 class="bc-heading">Related topics</h3><ul>{topics}</ul></section>'
 
 
-def handout_panel(plan: Plan) -> str:
-    """A link that saves the self-contained HTML handout, and a deep link to this scenario."""
-    data = base64.b64encode(plan_to_html(plan).encode("utf-8")).decode("ascii")
-    name = handout_file_name(plan)
-    query = escape(plan.scenario.to_query())
+def _data_link(html: str, name: str, kind: str, text: str) -> str:
+    data = base64.b64encode(html.encode("utf-8")).decode("ascii")
     return (
-        '<p class="bc-links">'
-        f'<a class="bc-handout" download="{escape(name)}" href="data:text/html;charset=utf-8;base64,{data}">'
-        f"Download handout</a> ({escape(name)}) &middot; "
-        f'<a class="bc-deep-link" href="?{query}">Link to this scenario</a></p>'
+        f'<a class="bc-handout bc-handout-{kind}" download="{escape(name)}" '
+        f'href="data:text/html;charset=utf-8;base64,{data}">{escape(text)}</a>'
+    )
+
+
+def handout_panel(plan: Plan, details: HandoutDetails | None = None) -> str:
+    """Download links for the patient handout and the clinician summary, a print button for each
+    (the page's template opens the handout and calls print), and a deep link to this scenario."""
+    query = escape(plan.scenario.to_query())
+    patient = _data_link(
+        patient_handout(plan, details), handout_file_name(plan, "patient"), "patient", "Patient handout"
+    )
+    clinician = _data_link(
+        clinician_handout(plan, details), handout_file_name(plan, "clinician"), "clinician", "Clinician summary"
+    )
+    return (
+        '<div class="bc-links"><h3 class="bc-heading">Handouts</h3><ul>'
+        f'<li>{patient} <button type="button" class="bc-print" data-handout="patient">'
+        "Print or save as PDF</button></li>"
+        f'<li>{clinician} <button type="button" class="bc-print" data-handout="clinician">'
+        "Print or save as PDF</button></li></ul>"
+        f'<p><a class="bc-deep-link" href="?{query}">Link to this scenario</a></p></div>'
     )
 
 
