@@ -929,6 +929,8 @@ def _svg_problem(root: ElementTree.Element) -> str:
         if element.tag in (f"{_SVG}script", f"{_SVG}image", f"{_SVG}foreignObject"):
             return f"contains <{element.tag.split('}')[-1]}>, which a self-contained picture must not"
         for name, value in element.attrib.items():
+            if name == "id":
+                return "has an id, which would repeat when several pictures share a page"
             if name.endswith("href") and not value.startswith("#"):
                 return "links to an outside resource"
             if name.startswith("on"):

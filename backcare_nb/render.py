@@ -204,29 +204,6 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-_HANDOUT_CSS = """
-body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a;
-       max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.5rem; margin-bottom: .25rem; }
-h2 { font-size: 1.15rem; border-bottom: 2px solid #0b5394; padding-bottom: .2rem; margin-top: 1.5rem; }
-h2, h3 { break-after: avoid; }
-.meta { color: #444; }
-.disclaimer { border: 2px solid #7a4b00; background: #fff4e0; padding: .5rem .75rem; font-weight: 600; }
-.gate { border: 3px solid #a50000; background: #ffe9e9; padding: .5rem .75rem; }
-.safety { border: 3px solid #a50000; padding: .5rem .75rem; margin-top: 1.5rem; }
-.safety h2 { border: 0; margin-top: .2rem; color: #8a0000; }
-.safety h3 { font-size: 1rem; margin: .6rem 0 .1rem; }
-.note { border-left: 4px solid #7a4b00; padding-left: .5rem; }
-.origin { color: #444; font-size: .85rem; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; border-bottom: 1px solid #bbb; padding: .3rem .4rem; }
-tr { break-inside: avoid; }
-.status { font-weight: 700; color: #a50000; }
-.sources { font-size: .85rem; overflow-wrap: anywhere; }
-@media print { body { margin: 0; max-width: none; } .gate, .disclaimer, .safety { break-inside: avoid; } }
-"""
-
-
 def _origin_html(origin: Origin) -> str:
     return f'<span class="origin">{escape(origin.label)}</span>'
 
@@ -247,68 +224,14 @@ def safety_net_html(plan: Plan, heading_level: int = 2) -> str:
 
 
 def plan_to_html(plan: Plan, today: dt.date | None = None) -> str:
-    """A printable, self-contained HTML handout: inline CSS, no scripts, no external assets.
+    """The clinician summary as a printable, self-contained HTML page (the CLI's ``--format html``).
 
-    Every piece of text is HTML-escaped. ``today`` sets the printed date (default: today).
+    See :func:`backcare_nb.handout.clinician_handout`; ``today`` sets the printed date, and the QR
+    code is added when ``$BACKCARE_PUBLIC_URL`` names the dashboard's address.
     """
-    e = escape
-    scenario = plan.scenario
-    date = (today or dt.date.today()).isoformat()
-    body = [
-        "<h1>Low back spasms: what to do now</h1>",
-        f'<p class="meta">Prepared {e(date)}. {e(stage_line(plan))}. '
-        f"{e(EPISODE_LABELS[scenario.episode])}; pain {scenario.pain}/10.</p>",
-        f'<p class="disclaimer">{e(DISCLAIMER)}</p>',
-    ]
-    if plan.gate.level != "clear":
-        flags = "".join(f"<li>{e(label)}</li>" for _, label in plan.gate.flags)
-        lines = "".join(f"<p>{e(line)}</p>" for line in gate_lines(plan)[1:])
-        body.append(
-            f'<div class="gate" role="alert"><h2>{e(plan.gate.title)}: {e(plan.gate.time_frame)}</h2>{lines}'
-            f"<p>Red flags ticked:</p><ul>{flags}</ul></div>"
-        )
-    for warning in plan.warnings:
-        body.append(f'<p class="note">{e(warning.text)}</p>')
-    for label, items in plan.by_category():
-        rows = []
-        for item in items:
-            status = f' <span class="status">({e(item.status_text)})</span>' if item.status_text else ""
-            how = f"<br><small>How: {e(item.how_to)}</small>" if item.how_to else ""
-            cautions = "".join(f"<br><small>Caution: {e(note.text)}</small>" for note in item.caution_notes)
-            instead = "".join(
-                f"<br><small>Instead: {e(note.text)} ({e(note.origin.label)})</small>" for note in item.alternatives
-            )
-            rows.append(
-                f"<tr><td><strong>{e(item.title)}</strong>{status}{how}<br>{_origin_html(item.origin)}</td>"
-                f"<td>{e(item.dose)}{cautions}{instead}</td>"
-                f"<td>{e(item.timing)}</td><td>{e(item.rationale)}</td></tr>"
-            )
-        body.append(
-            f"<h2>{e(label)}</h2><table><thead><tr><th>What</th><th>Dose</th><th>When</th><th>Why</th>"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
-    if plan.takeaways:
-        body.append(
-            "<h2>Key takeaways</h2><ul>"
-            + "".join(f"<li>{e(note.text)} {_origin_html(note.origin)}</li>" for note in plan.takeaways)
-            + "</ul>"
-        )
-    body.append(safety_net_html(plan))
-    if plan.sources:
-        body.append('<h2>Sources</h2><ol class="sources">' + "".join(_source_html(s) for s in plan.sources) + "</ol>")
-    body.append(f'<p class="meta">{e(plan.review_line)}.</p>')
-    title = f"Back spasm plan, day {scenario.days_since_onset}, {EPISODE_LABELS[scenario.episode].lower()}"
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(title)}</title><style>{_HANDOUT_CSS}</style></head>"
-        f"<body>{''.join(body)}</body></html>\n"
-    )
+    from backcare_nb.handout import HandoutDetails, clinician_handout
 
-
-def _source_html(source: Reference) -> str:
-    link = f' <a href="{escape(source.link)}">{escape(source.link)}</a>' if source.link else ""
-    return f"<li>{escape(source.short)}: {escape(source.citation)}{link}</li>"
+    return clinician_handout(plan, HandoutDetails.from_environment(today=today))
 
 
 def handout_file_name(plan: Plan, kind: str = "clinician") -> str:

@@ -73,6 +73,8 @@ body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
 /* The teaching panels' titles: ipywidgets draws them in a secondary grey (under 4.5:1 in both themes). */
 .bc-app .bc-teaching .jupyter-widget-Collapse-header { color: var(--jp-ui-font-color1, #1a1a1a); }
 .bc-app .bc-item details { margin-top: .15rem; }
+.bc-app .bc-picture { margin: .3rem 0; max-width: 26rem; }
+.bc-app .bc-picture svg { width: 100%; height: auto; display: block; }
 .bc-app .bc-item summary { cursor: pointer; color: var(--jp-content-link-color, #0b5394); }
 .bc-app .bc-timeline-svg { width: 100%; max-width: 1100px; height: auto; display: block; }
 .bc-app .bc-schedule table { border-collapse: collapse; font-size: .9rem; }
@@ -179,6 +181,8 @@ def item_html(item: PlanItem) -> str:
     e = escape
     status = f' <span class="bc-status">{e(item.status_text)}</span>' if item.status_text else ""
     how = f"<p>How: {e(item.how_to)}</p>" if item.how_to else ""
+    if item.picture:  # checked by the loader: an SVG with nothing that runs or loads
+        how += f'<figure class="bc-picture" role="img" aria-label="{e(item.picture_alt)}">{item.picture}</figure>'
     cautions = "".join(f'<p class="bc-caution">Caution: {e(note.text)}</p>' for note in item.caution_notes)
     instead = "".join(
         f'<p class="bc-alternative">Instead: {e(note.text)} {_origin(note.origin)}</p>' for note in item.alternatives
