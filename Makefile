@@ -19,8 +19,15 @@ install: $(STAMP)
 dashboard: $(STAMP)
 	$(BIN)/backcare-nb dashboard
 
+# JupyterLab on the tour. PORT=8890 picks the port, BROWSER=no starts it without opening a browser;
+# as root it adds --allow-root. The two paths make Lab's "Render with Voila" preview use the
+# project's offline template and voila.json (no CDN requests), as `make dashboard` does.
+PORT ?= 8888
+BROWSER ?= yes
+LAB_ENV := JUPYTER_PATH=$(CURDIR)/backcare_nb/share/jupyter JUPYTER_CONFIG_PATH=$(CURDIR)/backcare_nb/voila_config
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/explore.ipynb
+	$(LAB_ENV) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+	  $(if $(filter no,$(BROWSER)),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/explore.ipynb
 
 # Browser tests need Debian's Chromium; install it when missing (needs root, as on CI).
 chromium:

@@ -561,6 +561,37 @@ class Content:
         """A table by its file name without ``.csv`` (``"interventions"``), without ``_line``."""
         return getattr(self, name).drop(columns="_line")
 
+    def table_summary(self) -> list[tuple[str, int, str]]:
+        """(name, rows, columns) of every table, in the loader's order."""
+        return [(name, len(table.rows), ", ".join(table.columns)) for name, table in self._rows.items()]
+
+    def tables(self) -> pd.DataFrame:
+        """Every table with its number of rows and its columns: what ``content.show(name)`` can show."""
+        import pandas as pd
+
+        return pd.DataFrame(self.table_summary(), columns=["table", "rows", "columns"]).set_index("table")
+
+    def tidy(self, name: str) -> pd.DataFrame:
+        """A table as a reader wants it: lists joined with "; ", empty cells blank, every value text."""
+        frame = self.table(name).astype(object)
+        for column in frame.columns:
+            frame[column] = [_cell_text(value) for value in frame[column]]
+        return frame
+
+    def show(self, name: str) -> Any:
+        """A table for a notebook: :meth:`tidy`, with long text wrapped instead of cut."""
+        return (
+            self.tidy(name)
+            .style.format(escape="html")
+            .set_properties(**{"white-space": "pre-wrap", "text-align": "left", "vertical-align": "top"})
+            .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+        )
+
+    def _repr_html_(self) -> str:
+        from backcare_nb.display import content_html
+
+        return content_html(self)
+
     @cached_property
     def records(self) -> dict[str, tuple[dict[str, Any], ...]]:
         """Every table as a tuple of plain dicts (``_line`` first, then the declared columns; a
@@ -593,6 +624,18 @@ class Content:
     @property
     def case_ids(self) -> tuple[str, ...]:
         return tuple(self._rows["cases"].column("id"))
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "; ".join(str(part) for part in value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if type(value).__name__ == "NAType":  # pandas' missing value in nullable columns
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def load_content(directory: str | Path | None = None) -> Content:

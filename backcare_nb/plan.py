@@ -140,6 +140,11 @@ class PlanItem:
         """True when the person does this item (advised, or advised after a prescriber's check)."""
         return self.status in USABLE
 
+    def _repr_html_(self) -> str:
+        from backcare_nb.display import item_html, wrap
+
+        return wrap(item_html(self))
+
 
 @dataclass(frozen=True)
 class Gate:
@@ -157,6 +162,11 @@ class Gate:
     flags: tuple[tuple[str, str], ...] = ()  # (group, label) of each ticked flag
     reasons: tuple[Note, ...] = ()  # the matched rules, highest level first
     below_threshold: tuple[str, ...] = ()  # labels of ticked flags that no matched rule counts
+
+    def _repr_html_(self) -> str:
+        from backcare_nb.display import gate_html, wrap
+
+        return wrap(gate_html(self))
 
 
 @dataclass(frozen=True)
@@ -207,6 +217,24 @@ class Plan:
     def usable_ids(self) -> frozenset[str]:
         """Ids of the items the person does (advised, or after a prescriber's check)."""
         return frozenset(item.id for item in self.items if item.usable)
+
+    def _repr_html_(self) -> str:
+        from backcare_nb.display import plan_html
+
+        return plan_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from backcare_nb.render import plan_to_markdown
+
+        return plan_to_markdown(self)
+
+    def __repr__(self) -> str:
+        # The dataclass repr runs to thousands of characters; this says which plan it is.
+        scenario = self.scenario
+        return (
+            f"<Plan day {scenario.days_since_onset}, {scenario.episode}, {self.stage.id}, "
+            f"level {self.gate.level}, {len(self.items)} items>"
+        )
 
     def by_category(self) -> list[tuple[str, tuple[PlanItem, ...]]]:
         """Items grouped under their category label, in the content's category order."""
