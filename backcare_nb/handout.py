@@ -57,6 +57,23 @@ def scenario_link(plan: Plan, public_url: str) -> str:
     return f"{base.split('?', 1)[0]}?{plan.scenario.to_query()}"
 
 
+#: Where `make dashboard` serves the dashboard when no public address is known.
+LOCAL_DASHBOARD = "http://127.0.0.1:8866/"
+
+
+def dashboard_link(plan: Plan, public_url: str = "", served_at: str | None = None) -> str:
+    """The link that opens ``plan``'s scenario in the dashboard.
+
+    Inside a dashboard Voilà serves, ``served_at`` is the page's own path and the link stays on
+    that server; otherwise it is the public address when known, else the local address of
+    ``make dashboard`` (so a link clicked in JupyterLab never reloads Lab itself).
+    """
+    query = plan.scenario.to_query()
+    if served_at is not None:
+        return f"{served_at}?{query}"
+    return scenario_link(plan, public_url) or f"{LOCAL_DASHBOARD}?{query}"
+
+
 def qr_svg(link: str) -> str:
     """The link as a QR code, inline SVG with a title (segno; medium error correction)."""
     import segno  # only when a handout carries a link

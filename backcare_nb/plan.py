@@ -671,3 +671,36 @@ def compare_plans(before: Plan, after: Plan) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(rows, columns=["category", "item", "change", "before", "after"])
+
+
+def plans_by_day(
+    content: Content,
+    days: range = range(0, 29),
+    episode: str = "first",
+    red_flags: tuple[str, ...] = (),
+    cautions: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """One row per day: the article stage, the guideline band, the level of concern and the items.
+
+    ``days`` defaults to the first four weeks, where most advice changes. Items that are not
+    advised for this person (avoid, held) are listed with their status in brackets.
+    """
+    import pandas as pd
+
+    rows = []
+    for day in days:
+        plan = build_plan(Scenario(day, episode, red_flags=red_flags, cautions=cautions), content)
+        items = [
+            item.title if not item.status_text or item.usable else f"{item.title} ({item.status})"
+            for item in plan.items
+        ]
+        rows.append(
+            {
+                "day": day,
+                "stage": plan.stage.label,
+                "guideline band": plan.guideline_band.label,
+                "level of concern": plan.gate.title,
+                "items": "; ".join(items),
+            }
+        )
+    return pd.DataFrame(rows).set_index("day")

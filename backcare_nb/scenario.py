@@ -67,6 +67,8 @@ class Scenario:
             parts.append("flags=" + ",".join(self.red_flags))
         if self.cautions:
             parts.append("cautions=" + ",".join(self.cautions))
+        if self.case:
+            parts.append(f"case={self.case}")
         return "&".join(parts)
 
 

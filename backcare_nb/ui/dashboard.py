@@ -263,7 +263,12 @@ class DashboardApp:
             self._safely(self._render_handouts, self._plan)
 
     def _render_handouts(self, plan: Plan) -> None:
-        self.outputs["handout"].value = panels.handout_panel(plan, self.handout_details())
+        self.outputs["handout"].value = panels.handout_panel(plan, self.handout_details(), self._served_at())
+
+    @staticmethod
+    def _served_at() -> str | None:
+        """The page's path when Voilà serves this kernel (it sets SCRIPT_NAME), else ``None`` (Lab)."""
+        return os.environ.get("SCRIPT_NAME") or None
 
     def _controls(self) -> list[widgets.ValueWidget]:
         return [
@@ -379,7 +384,7 @@ class DashboardApp:
             "schedule": panels.schedule_panel(schedule_for(plan, self._content)),
             "takeaways": panels.takeaways_panel(plan),
             "related": panels.related_panel(plan),
-            "handout": panels.handout_panel(plan, self.handout_details()),
+            "handout": panels.handout_panel(plan, self.handout_details(), self._served_at()),
             "error": panels.error_panel(),
         }
         for name, value in values.items():

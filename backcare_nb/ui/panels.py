@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from backcare_nb.content import Content
-from backcare_nb.handout import HandoutDetails, clinician_handout, patient_handout
+from backcare_nb.handout import HandoutDetails, clinician_handout, dashboard_link, patient_handout
 from backcare_nb.plan import Plan, PlanItem
 from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, safety_net_html
 from backcare_nb.schedule import WHAT, Schedule
@@ -286,10 +286,11 @@ def _data_link(html: str, name: str, kind: str, text: str) -> str:
     )
 
 
-def handout_panel(plan: Plan, details: HandoutDetails | None = None) -> str:
+def handout_panel(plan: Plan, details: HandoutDetails | None = None, served_at: str | None = None) -> str:
     """Download links for the patient handout and the clinician summary, a print button for each
-    (the page's template opens the handout and calls print), and a deep link to this scenario."""
-    query = escape(plan.scenario.to_query())
+    (the page's template opens the handout and calls print), and a link to this scenario (see
+    :func:`backcare_nb.handout.dashboard_link`)."""
+    link = dashboard_link(plan, details.public_url if details else "", served_at)
     patient = _data_link(
         patient_handout(plan, details), handout_file_name(plan, "patient"), "patient", "Patient handout"
     )
@@ -302,7 +303,8 @@ def handout_panel(plan: Plan, details: HandoutDetails | None = None) -> str:
         "Print or save as PDF</button></li>"
         f'<li>{clinician} <button type="button" class="bc-print" data-handout="clinician">'
         "Print or save as PDF</button></li></ul>"
-        f'<p><a class="bc-deep-link" href="?{query}">Link to this scenario</a></p></div>'
+        f'<p><a class="bc-deep-link" href="{escape(link)}" target="_blank" rel="noopener">'
+        "Link to this scenario</a> (opens in a new tab)</p></div>"
     )
 
 
