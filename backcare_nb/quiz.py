@@ -284,7 +284,7 @@ def _items_question(plan: Plan, case: Mapping[str, Any], content: Content) -> Qu
     wrong += [item.id for item in plan.items if item.id in interventions and item.status in (AVOID, HELD)]
     # A round robin over categories gives distractors of different kinds (a medicine, an exercise...).
     by_category: dict[str, list[str]] = {}
-    for row in content.records["interventions"]:
+    for row in interventions.values():
         if row["id"] not in in_plan and row["id"] not in wrong:
             by_category.setdefault(row["category"], []).append(row["id"])
     others: list[str] = []

@@ -13,6 +13,8 @@ from backcare_nb import Scenario, build_plan, plan_to_dict, plan_to_html, plan_t
 from backcare_nb.render import DISCLAIMER, handout_file_name
 
 INJECTION = "<script>alert(1)</script>"
+#: Back pain over 3 months that began before 45, with 4 of NICE NG65's criteria: a routine referral.
+NG65_FOUR = ("long_standing_before_45", "onset_before_35", "night_waking", "buttock_pain", "better_with_movement")
 
 
 @pytest.fixture(scope="module")
@@ -22,9 +24,7 @@ def day2(content):
 
 @pytest.fixture(scope="module")
 def day40_recurrent_older(content):
-    return build_plan(
-        Scenario(days_since_onset=40, episode="recurrent", pain=8, red_flags=("inflammatory_pattern",)), content
-    )
+    return build_plan(Scenario(days_since_onset=40, episode="recurrent", pain=8, red_flags=NG65_FOUR), content)
 
 
 # --- Markdown ---------------------------------------------------------------------------------------------
@@ -33,9 +33,17 @@ def day40_recurrent_older(content):
 def test_markdown_has_a_heading_per_category_and_the_disclaimer(day2):
     markdown = plan_to_markdown(day2)
     headings = re.findall(r"^## (.+)$", markdown, re.MULTILINE)
-    assert headings[:6] == ["Symptom relief", "Medicines", "Exercise", "Movement", "Avoid", "When to get help"]
-    assert "Key takeaways" in headings and "Sources" in headings
-    assert markdown.rstrip().endswith(f"*{DISCLAIMER}*")
+    assert headings[:7] == [
+        "Symptom relief",
+        "Medicines",
+        "Exercise",
+        "Movement",
+        "What to expect",
+        "Avoid",
+        "For the clinician",
+    ]
+    assert "Key takeaways" in headings and "Safety net" in headings and "Sources" in headings
+    assert markdown.rstrip().endswith(f"Content 2.0, reviewed 2026-11-26, next review 2027-11. {DISCLAIMER}*")
     assert "not medical advice" in markdown
 
 
@@ -52,12 +60,15 @@ def test_markdown_rows_carry_dose_timing_and_why(day2):
         "| Heat | 20 minutes at a time. Swap with ice if you like; repeat several times a day. "
         "| Whenever the back is sore in the first week. |" in markdown
     )
+    assert "| From the article |" in markdown
+    assert "| Added from NICE NG59 |" in markdown  # "A scan is not usually needed"
 
 
 def test_markdown_shows_gate_warning_and_routine_referral(day40_recurrent_older):
     markdown = plan_to_markdown(day40_recurrent_older)
-    assert "> **Red flags: Routine referral.**" in markdown
-    assert "(Ticked: Back pain for over 3 months that began before 45" in markdown
+    assert "> **Red flags ticked:** Back pain for more than 3 months that began before the age of 45;" in markdown
+    assert "> Level of concern: Routine referral (Routine referral (weeks))." in markdown
+    assert "> Why: Back pain for over 3 months that began before 45, with 4 or more of the NICE criteria" in markdown
     assert "> Note: Pain is 8/10." in markdown
     assert "| Routine referral |" in markdown
 
@@ -67,13 +78,15 @@ def test_markdown_shows_cautions_and_status(content):
     markdown = plan_to_markdown(plan)
     assert "| Anti-inflammatory painkillers (NSAIDs) (Not advised for this person) |" in markdown
     assert "- Caution, Anti-inflammatory painkillers (NSAIDs): Pregnant (20 weeks or more): From 20 weeks" in markdown
-    assert "- FDA2020: US Food and Drug Administration." in markdown
+    assert "- Instead of Anti-inflammatory painkillers (NSAIDs): Paracetamol on its own is not offered" in markdown
+    assert "- FDA 2020: US Food and Drug Administration." in markdown
+    assert "**If you are pregnant, contact your maternity unit now if the back pain comes with:**" in markdown
 
 
 def test_markdown_shows_evidence_with_verdict_and_certainty(day2):
     assert (
         "- Evidence, Ice: No trial sets the 20-minute limit; it is a skin-safety convention (unverified). "
-        "(ARTICLE; goes beyond; certainty not graded)" in plan_to_markdown(day2)
+        "(The article; goes beyond; certainty not graded)" in plan_to_markdown(day2)
     )
 
 
@@ -87,8 +100,8 @@ def test_markdown_table_cells_escape_pipes(content_copy):
 def test_emergency_markdown_has_no_self_care_sections(content):
     markdown = plan_to_markdown(build_plan(Scenario(red_flags=("saddle_numbness",)), content))
     headings = re.findall(r"^## (.+)$", markdown, re.MULTILINE)
-    assert headings == ["When to get help", "Sources"]
-    assert "> **Red flags: Emergency: go to the emergency department now.**" in markdown
+    assert headings == ["When to get help", "Safety net", "Sources"]
+    assert "> Level of concern: Emergency: go to the emergency department now (Now)." in markdown
     assert DISCLAIMER in markdown
 
 
@@ -121,10 +134,11 @@ def test_handout_is_self_contained(day40_recurrent_older):
     assert "script" not in names
     assert "link" not in names
     assert "img" not in names
-    for _, attributes in tags:
+    for name, attributes in tags:
         assert "src" not in attributes
-        assert "href" not in attributes
-    assert not re.search(r"https?://|url\(|@import", html)
+        if "href" in attributes:  # links a reader may follow to a source; nothing is loaded
+            assert name == "a" and attributes["href"].startswith("https://")
+    assert not re.search(r"url\(|@import", html)
 
 
 def test_handout_has_date_stage_items_sources_and_the_disclaimer(day2):
@@ -134,10 +148,13 @@ def test_handout_has_date_stage_items_sources_and_the_disclaimer(day2):
     assert "Prepared 2024-05-17." in text
     assert "Day 2: Acute stage (0-7 days) in the article; Acute (under 4 weeks) by the guidelines" in text
     assert "teaching material for clinicians, not medical advice" in text.lower()
-    assert '<p class="disclaimer">' in html
     assert "How: Kneel, sit back towards the heels" in text
     assert "Child's pose" in text
-    assert "COCHRANE-HEAT2006: French SD, et al." in text
+    assert "From the article" in text and "Added from NICE NG59" in text
+    assert "Cochrane 2006 (heat): French SD, et al." in text
+    assert "https://doi.org/10.1002/14651858.CD004750.pub2" in text
+    assert "Content 2.0, reviewed 2026-11-26, next review 2027-11." in text
+    assert "data/README" not in html
     assert "<title>Back spasm plan, day 2, first episode</title>" in html
 
 
@@ -145,10 +162,11 @@ def test_handout_defaults_to_todays_date(day2):
     assert f"Prepared {dt.date.today().isoformat()}." in plan_to_html(day2)
 
 
-def test_handout_gate_is_an_alert(content):
+def test_handout_level_of_concern_is_an_alert(content):
     html = plan_to_html(build_plan(Scenario(red_flags=("fever", "iv_drug_use")), content))
-    assert '<div class="gate" role="alert"><h2>Urgent: same-day assessment</h2>' in html
+    assert '<section class="gate keep" role="alert">\n<h2>Urgent: same-day assessment: Today</h2>' in html
     assert "<li>Fever with the back pain</li><li>Injecting drug use</li>" in html
+    assert "Meanwhile: While you wait to be seen today, keep gently moving" in html
 
 
 def test_handout_escapes_every_text_from_the_content(content_copy):
@@ -160,7 +178,7 @@ def test_handout_escapes_every_text_from_the_content(content_copy):
     assert "<script" not in html
     assert "<b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "Tom &amp; Jerry&#x27;s &quot;best&quot; &lt;b&gt;time&lt;/b&gt;" in html
+    assert "Tom &amp; Jerry&#39;s &#34;best&#34; &lt;b&gt;time&lt;/b&gt;" in html
     assert INJECTION in " ".join(_parse(html).text)  # the viewer reads the title as typed
 
 
@@ -176,8 +194,9 @@ def test_text_lists_items_under_upper_case_categories(day2):
 
 
 def test_text_shows_status_and_red_flags(content):
-    text = plan_to_text(build_plan(Scenario(red_flags=("inflammatory_pattern",), cautions=("opioids",)), content))
-    assert "RED FLAGS - Routine referral" in text
+    text = plan_to_text(build_plan(Scenario(red_flags=NG65_FOUR, cautions=("opioids",)), content))
+    assert "RED FLAGS\nLevel of concern: Routine referral (Routine referral (weeks))." in text
+    assert "SAFETY NET\nGo to the emergency department now if you notice:" in text
     assert "- Muscle relaxants (prescription only) [Not advised for this person]: " in text
 
 
@@ -189,21 +208,31 @@ def test_dict_has_the_documented_keys_and_survives_json(day40_recurrent_older):
     assert {"stage", "guideline_band", "gate", "items", "takeaways", "warnings"} <= set(data)
     assert data["stage"] == {"id": "subacute_chronic", "label": "Sub-acute and chronic stage (1 week to 3+ months)"}
     assert data["guideline_band"]["id"] == "guideline_subacute"
-    assert data["gate"]["tier"] == "routine"
+    assert data["gate"]["level"] == "routine"
+    assert data["gate"]["time_frame"] == "Routine referral (weeks)"
+    assert data["gate"]["action"].startswith("Carry on with the self-care plan and arrange a routine referral")
+    assert data["gate"]["replaces_plan"] is False
     for item in data["items"]:
-        assert {"category", "title", "dose"} <= set(item)
+        assert {"category", "title", "dose", "origin"} <= set(item)
+        assert item["origin"]["kind"] in ("article", "added")
+        expected = "From the article" if item["origin"]["kind"] == "article" else "Added from "
+        assert item["origin"]["label"].startswith(expected)
+    assert data["safety_nets"][0]["id"] == "cauda_equina"
+    assert all(source["link"] or source["id"] == "ARTICLE" for source in data["sources"])
+    assert data["content_review"] == "Content 2.0, reviewed 2026-11-26, next review 2027-11"
     row = next(item for item in data["items"] if item["id"] == "bent_over_row")
     assert (row["category"], row["title"]) == ("exercise", "Bent-over row")
     assert row["dose"].startswith("2-3 times a week, 2-3 sets of 10 reps")
     assert data["items"][-1]["title"] == "Routine referral"
-    assert data["takeaways"][-1].startswith("When spasms keep settling and then coming back")
-    assert data["warnings"][0].startswith("Pain is 8/10")
+    assert data["takeaways"][-1]["text"].startswith("When spasms keep settling and then coming back")
+    assert data["takeaways"][-1]["origin"]["kind"] == "article"
+    assert data["warnings"][0]["text"].startswith("Pain is 8/10")
     assert data["disclaimer"] == DISCLAIMER
     assert data["scenario"] == {
         "days_since_onset": 40,
         "episode": "recurrent",
         "pain": 8,
-        "red_flags": ["inflammatory_pattern"],
+        "red_flags": sorted(NG65_FOUR),
         "cautions": [],
         "case": None,
     }
@@ -213,7 +242,14 @@ def test_dict_carries_cautions_and_evidence(content):
     data = plan_to_dict(build_plan(Scenario(cautions=("age_65_plus",)), content))
     nsaids = next(item for item in data["items"] if item["id"] == "nsaids")
     assert nsaids["status"] == "check_first"
-    assert nsaids["cautions"] == ["Aged 65 or over: Stomach bleeding, kidney and heart risks rise with age."]
+    assert nsaids["cautions"] == [
+        {
+            "text": "Aged 65 or over: Stomach bleeding, kidney and heart risks rise with age; "
+            "a prescriber may add stomach protection.",
+            "origin": {"kind": "added", "source": "NICE-CKS-NSAIDS", "label": "Added from NICE CKS NSAIDs"},
+        }
+    ]
+    assert nsaids["origin"] == {"kind": "article", "source": "ARTICLE", "label": "From the article"}
     assert {note["source"] for note in nsaids["evidence"]} == {"ACP2017", "NICE-NG59", "COCHRANE-NSAID2020"}
 
 
@@ -221,10 +257,13 @@ def test_dict_of_an_emergency_holds_only_the_gate(content):
     data = plan_to_dict(build_plan(Scenario(red_flags=("leg_weakness_both",)), content))
     assert [item["title"] for item in data["items"]] == ["Emergency: go to the emergency department now"]
     assert data["takeaways"] == []
-    assert data["gate"]["flags"] == ["Weakness or numbness in both legs, or in one leg and getting worse"]
+    assert data["gate"]["flags"] == ["Weakness or numbness in both legs"]
+    assert data["gate"]["level"] == "emergency" and data["gate"]["replaces_plan"] is True
+    assert data["gate"]["time_frame"] == "Now"
 
 
 @pytest.mark.parametrize(("days", "episode"), [(2, "first"), (40, "recurrent"), (0, "first"), (365, "recurrent")])
 def test_handout_file_name_says_day_and_episode(content, days, episode):
     plan = build_plan(Scenario(days_since_onset=days, episode=episode), content)
-    assert handout_file_name(plan) == f"backcare-handout-day{days}-{episode}.html"
+    assert handout_file_name(plan) == f"backcare-clinician-handout-day{days}-{episode}.html"
+    assert handout_file_name(plan, "patient") == f"backcare-patient-handout-day{days}-{episode}.html"
