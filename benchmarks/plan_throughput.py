@@ -1,7 +1,7 @@
 """How many plans per second: build_plan over the whole scenario grid, against a baseline in the same run.
 
 The grid is every day 0-365 x both episodes x a set of red-flag combinations (none, each flag on its
-own, and a few mixes that cross tiers). Content loads once, before any timing. Three rows are timed
+own, and a few mixes that cross levels of concern). Content loads once, before any timing. Three rows are timed
 over the same grid, each as the best of ``--repeat`` passes:
 
 - baseline: constructing the Scenario objects only (the floor any plan pays);
@@ -27,12 +27,13 @@ from backcare_nb import Content, Scenario, build_plan, load_content, plan_to_mar
 
 EPISODES = ("first", "recurrent")
 DAYS = range(366)
-# Mixes that exercise the gate's "highest tier wins": routine + urgent, urgent + emergency, all tiers.
+# Mixes that exercise "the highest matching level wins": watchful + watchful (two cancer indicators
+# make "soon"), urgent + emergency, soon with a cancer history, and four levels at once.
 FLAG_MIXES = (
-    ("inflammatory_pattern", "night_pain"),
+    ("sciatica_one_leg", "night_pain"),
     ("fever", "saddle_numbness"),
     ("cancer_history", "weight_loss", "night_pain"),
-    ("inflammatory_pattern", "fever", "bladder_change"),
+    ("night_pain", "weight_loss", "fever", "bladder_change"),
 )
 
 

@@ -60,7 +60,7 @@ def test_json_format_with_flags_cautions_and_pain():
         "--pain",
         "9",
         "--flag",
-        "inflammatory_pattern",
+        "sciatica_one_leg",
         "--caution",
         "age_65_plus",
         "--caution",
@@ -72,13 +72,16 @@ def test_json_format_with_flags_cautions_and_pain():
     data = json.loads(result.stdout)
     assert data["stage"] == {"id": "acute", "label": "Acute stage (0-7 days)"}
     assert data["guideline_band"]["id"] == "guideline_acute"
-    assert data["gate"]["tier"] == "routine"
+    assert data["gate"]["level"] == "watchful"
+    assert data["gate"]["time_frame"] == "Review at an agreed date"
+    assert data["gate"]["action"].startswith("One risk factor on its own rarely means serious disease")
+    assert all(item["origin"]["label"] for item in data["items"])
     assert data["scenario"]["cautions"] == ["age_65_plus", "opioids"]
     items = {item["id"]: item for item in data["items"]}
     assert items["nsaids"]["status"] == "check_first"
     assert items["muscle_relaxants"]["status"] == "avoid"
     assert {"category", "title", "dose"} <= set(items["heat"])
-    assert data["warnings"][0].startswith("Pain is 9/10")
+    assert data["warnings"][0]["text"].startswith("Pain is 9/10")
     assert isinstance(data["takeaways"], list) and data["takeaways"]
 
 
