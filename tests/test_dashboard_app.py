@@ -23,7 +23,7 @@ import pytest
 
 from backcare_nb import Scenario, build_plan, load_content
 from backcare_nb.render import DISCLAIMER
-from backcare_nb.schedule import DAYS, weekly_schedule
+from backcare_nb.schedule import weekly_schedule
 from backcare_nb.timeline import timeline_svg, timeline_text
 from backcare_nb.ui import DashboardApp
 from backcare_nb.ui import dashboard as dashboard_module
@@ -107,13 +107,13 @@ def item(app: DashboardApp, item_id: str) -> Element:
     return matches[0]
 
 
-def handout_link(app: DashboardApp) -> Element:
-    (link,) = page(app).find_all("bc-handout", tag="a")
+def handout_link(app: DashboardApp, kind: str = "patient") -> Element:
+    (link,) = page(app).find_all(f"bc-handout-{kind}", tag="a")
     return link
 
 
-def handout_page(app: DashboardApp) -> str:
-    href = handout_link(app).attrs["href"]
+def handout_page(app: DashboardApp, kind: str = "patient") -> str:
+    href = handout_link(app, kind).attrs["href"]
     prefix = "data:text/html;charset=utf-8;base64,"
     assert href.startswith(prefix)
     return base64.b64decode(href[len(prefix) :]).decode("utf-8")
@@ -182,9 +182,10 @@ def test_day_2_first_episode_is_the_acute_plan(app):
     for expected in ("heat", "ice", "nsaids", "muscle_relaxants", "childs_pose", "walking", "bed_rest"):
         assert expected in shown
     assert "stay_active" not in shown and "bent_over_row" not in shown
-    assert handout_link(app).attrs["download"] == "backcare-handout-day2-first.html"
-    assert "Acute stage (0-7 days)" in handout_page(app)
-    assert text_of(app, "bc-disclaimer") == DISCLAIMER
+    assert handout_link(app).attrs["download"] == "backcare-patient-handout-day2-first.html"
+    assert "Acute stage (0-7 days)" in handout_page(app, "clinician")
+    assert "Put a heat pack or a hot water bottle on your lower back" in handout_page(app)
+    assert text_of(app, "bc-disclaimer") == f"{DISCLAIMER} Content 2.0, reviewed 2026-11-26, next review 2027-11."
     assert "ice, heat, NSAIDs" in text_of(app, "bc-takeaways")
     assert "Ice or heat: which to choose" in text_of(app, "bc-related")
 
@@ -196,7 +197,7 @@ def test_each_item_shows_dose_and_timing_and_folds_the_why_and_evidence(app):
     assert "first week" in heat.find_all("bc-timing")[0].text
     (details,) = heat.find_all(tag="details")
     assert "symptoms" in details.text  # the rationale
-    assert "ACP2017" in details.text and "agrees with the article" in details.text
+    assert "ACP 2017" in details.text and "agrees with the article" in details.text
     assert "certainty: moderate" in details.text
 
 
@@ -210,8 +211,8 @@ def test_day_10_moves_to_the_article_later_stage_but_not_the_guideline_one(app):
     shown = item_ids(app)
     assert "stay_active" in shown
     assert "heat" not in shown and "nsaids" not in shown
-    assert handout_link(app).attrs["download"] == "backcare-handout-day10-first.html"
-    assert "Sub-acute and chronic stage (1 week to 3+ months)" in handout_page(app)
+    assert handout_link(app).attrs["download"] == "backcare-patient-handout-day10-first.html"
+    assert "Sub-acute and chronic stage (1 week to 3+ months)" in handout_page(app, "clinician")
 
 
 def test_day_40_recurrent_brings_in_strengthening(app):
@@ -224,8 +225,8 @@ def test_day_40_recurrent_brings_in_strengthening(app):
         assert expected in shown
     row = item(app, "bent_over_row")
     assert "2-3 times a week, 2-3 sets of 10 reps" in row.text
-    assert handout_link(app).attrs["download"] == "backcare-handout-day40-recurrent.html"
-    assert "Recurrent" in handout_page(app)
+    assert handout_link(app).attrs["download"] == "backcare-patient-handout-day40-recurrent.html"
+    assert "Recurrent" in handout_page(app, "clinician")
 
 
 def test_typing_day_200_parks_the_slider_and_moving_the_slider_sets_the_text(app):
@@ -234,7 +235,7 @@ def test_typing_day_200_parks_the_slider_and_moving_the_slider_sets_the_text(app
     assert app.plan.scenario.days_since_onset == 200
     stage = text_of(app, "bc-stage")
     assert "Day 200" in stage and "Chronic (over 12 weeks)" in stage
-    assert handout_link(app).attrs["download"] == "backcare-handout-day200-first.html"
+    assert handout_link(app).attrs["download"] == "backcare-patient-handout-day200-first.html"
     app.days_slider.value = 30
     assert app.days_text.value == 30
     assert "Day 30" in text_of(app, "bc-stage")
@@ -246,17 +247,22 @@ def test_an_emergency_flag_replaces_the_self_care_plan(app):
     assert "Emergency: go to the emergency department now" in gate
     assert "saddle area" in gate
     assert item_ids(app) == ["gate_emergency"]
-    assert "No schedule: the self-care plan is on hold" in text_of(app, "bc-schedule")
+    assert "No schedule: the self-care plan is replaced" in text_of(app, "bc-schedule")
     assert page(app).find_all("bc-schedule")[0].find_all(tag="table") == []
     assert "on hold" in _timeline_alt(app)
+    assert "Go to the emergency department now if you notice" in text_of(app, "bc-safety")
     assert "emergency department" in handout_page(app)
     app.red_flag_boxes["saddle_numbness"].value = False
     assert page(app).find_all("bc-gate") == []
     assert "childs_pose" in item_ids(app)
 
 
-def test_a_routine_flag_keeps_the_plan_and_adds_the_referral(app):
-    app.red_flag_boxes["inflammatory_pattern"].value = True
+def test_a_routine_level_keeps_the_plan_and_adds_the_referral(app):
+    for flag in ("long_standing_before_45", "onset_before_35", "night_waking", "buttock_pain"):
+        app.red_flag_boxes[flag].value = True
+    assert "Routine referral" not in text_of(app, "bc-gate")  # 3 NG65 criteria: not enough on their own
+    assert "Not enough on their own to change the level" in text_of(app, "bc-gate")
+    app.red_flag_boxes["better_with_movement"].value = True
     assert "Routine referral" in text_of(app, "bc-gate")
     shown = item_ids(app)
     assert "childs_pose" in shown and "gate_routine" in shown
@@ -294,10 +300,10 @@ def test_each_teaching_case_sets_every_control_and_the_stage(app, content, case)
     stage = text_of(app, "bc-stage")
     assert f"Day {case['days']}" in stage and stage_label in stage
     gate = text_of(app, "bc-gate")
-    if case["expected_gate"] == "clear":
+    if case["expected_level"] == "clear":
         assert gate == ""
     else:
-        assert content.gate_actions.set_index("tier").loc[case["expected_gate"], "title"] in gate
+        assert content.concern_levels.set_index("level").loc[case["expected_level"], "title"] in gate
     for expected in case["expected_items"]:
         item_id, _, status = expected.partition(":")
         classes = item(app, item_id).classes
@@ -324,7 +330,7 @@ def test_choosing_a_case_builds_the_plan_once(app, monkeypatch):
     monkeypatch.setattr(dashboard_module, "build_plan", counting_build_plan)
     app.case_picker.value = "older_anticoagulant"
     assert len(calls) == 1
-    assert calls[0].cautions == ("age_65_plus", "blood_thinners")
+    assert calls[0].cautions == ("age_65_plus", "anticoagulant")
 
 
 def test_set_scenario_moves_the_controls_and_the_plan_is_read_only(app):
@@ -516,29 +522,51 @@ def test_timeline_functions_are_pure_and_mark_statuses_by_pattern_and_in_words(c
 
 
 def test_weekly_schedule_spreads_strengthening_over_the_week(content):
-    frame = weekly_schedule(build_plan(Scenario(40, "recurrent"), content))
-    assert list(frame.columns) == list(DAYS) == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    frame = weekly_schedule(build_plan(Scenario(40, "recurrent"), content), content)
+    assert list(frame.columns) == [f"Day {day}" for day in range(40, 47)]
     row = frame.loc["Bent-over row"]
-    assert (row["Mon"], row["Wed"], row["Fri"]) == (
+    assert (row["Day 40"], row["Day 42"], row["Day 44"]) == (
         "2-3 sets of 10 reps",
         "2-3 sets of 10 reps",
         "2-3 sets of 10 reps (optional)",
     )
-    assert row["Tue"] == row["Thu"] == row["Sat"] == row["Sun"] == ""
+    assert row["Day 41"] == row["Day 43"] == row["Day 45"] == row["Day 46"] == ""
     assert set(frame.loc["Child's pose"]) == {"3 sets of 5-10 reps"}
     assert "Bed rest (not advised)" not in frame.index
     assert "Bed rest (not advised)" in frame.attrs["message"]
 
 
-def test_weekly_schedule_is_empty_when_the_gate_holds_self_care(content):
-    frame = weekly_schedule(build_plan(Scenario(5, red_flags=("fever",)), content))
+def test_weekly_schedule_is_empty_when_the_emergency_replaces_the_plan(content):
+    frame = weekly_schedule(build_plan(Scenario(5, red_flags=("saddle_numbness",)), content), content)
     assert frame.empty
-    assert frame.attrs["message"] == "No schedule: the self-care plan is on hold. Urgent: same-day assessment."
+    assert frame.attrs["message"] == (
+        "No schedule: the self-care plan is replaced. Emergency: go to the emergency department now."
+    )
+
+
+def test_weekly_schedule_keeps_gentle_movement_while_an_assessment_is_arranged(content):
+    frame = weekly_schedule(build_plan(Scenario(5, red_flags=("fever",)), content), content)
+    assert "Walking" in frame.index and "Heat" in frame.index
+    assert "Child's pose" not in frame.index  # held until the person has been assessed
+    assert "Anti-inflammatory painkillers (NSAIDs)" not in frame.index
+
+
+def test_a_day_2_week_shows_the_change_of_stage_on_day_8(content):
+    frame = weekly_schedule(build_plan(Scenario(2), content), content)
+    assert list(frame.columns) == [f"Day {day}" for day in range(2, 9)]
+    assert frame.loc["Heat", "Day 7"] == "20 minutes at a time" and frame.loc["Heat", "Day 8"] == ""
+    assert frame.loc["Stay active and try different activities", "Day 8"] != ""
+    assert frame.loc["Stay active and try different activities", "Day 7"] == ""
+    assert frame.loc["A couple of easier days", "Day 2"] != "" and frame.loc["A couple of easier days", "Day 3"] == ""
+    assert frame.loc["Anti-inflammatory painkillers (NSAIDs)", "Day 2"] == "As needed, for the shortest time"
+    assert "Muscle relaxants (prescription only)" not in frame.index  # prescription only: never scheduled
 
 
 def test_weekly_schedule_marks_medicines_that_need_a_check(content):
-    frame = weekly_schedule(build_plan(Scenario(2, cautions=("age_65_plus",)), content))
-    assert frame.loc["Anti-inflammatory painkillers (NSAIDs)", "Mon"] == "Check first; lowest dose that helps"
+    frame = weekly_schedule(build_plan(Scenario(2, cautions=("age_65_plus",)), content), content)
+    assert (
+        frame.loc["Anti-inflammatory painkillers (NSAIDs)", "Day 2"] == "Check first; as needed, for the shortest time"
+    )
     assert "Muscle relaxants (prescription only)" not in frame.index  # not advised at 65 or over
 
 
@@ -546,11 +574,12 @@ def test_the_schedule_panel_shows_the_table(app):
     schedule = page(app).find_all("bc-schedule")[0]
     (table,) = schedule.find_all(tag="table")
     headers = [cell.text for cell in table.find_all(tag="th")][:8]
-    assert headers == ["What", *DAYS]
+    assert headers == ["What", *(f"Day {day}" for day in range(2, 9))]
     rows = {row.find_all(tag="th")[0].text: row.find_all(tag="td") for row in table.find_all(tag="tr")[1:]}
-    # A daily item reads once across the week: one cell spanning the seven days.
-    (heat,) = rows["Heat"]
-    assert (heat.text, heat.attrs["colspan"]) == ("20 minutes at a time", "7")
+    # A daily item reads once across the days it applies: one cell spanning days 2-7, empty on day 8.
+    heat, after = rows["Heat"]
+    assert (heat.text, heat.attrs["colspan"]) == ("20 minutes at a time", "6")
+    assert after.text == ""
     app.days_slider.value = 40
     app.episode_picker.value = "recurrent"
     table = page(app).find_all("bc-schedule")[0].find_all(tag="table")[0]
@@ -584,6 +613,37 @@ def test_teaching_panels_are_built_when_first_opened(app):
     app.teaching.selected_index = 1
     lens = "".join(widget.value for widget in _html_widgets(app.teaching.children[1]))
     assert "COCHRANE-NSAID2020" in lens and "<img" in lens
+
+
+def test_every_plan_on_screen_carries_the_safety_net_and_origins(app):
+    safety = text_of(app, "bc-safety")
+    assert "Numbness around your genitals, buttocks or inner thighs" in safety
+    assert "Go to the emergency department now if you notice" in safety
+    assert "From the article" in item(app, "heat").text
+    assert "Added from NICE NG59" in item(app, "imaging").text
+    assert "Content 2.0, reviewed 2026-11-26, next review 2027-11" in text_of(app, "bc-disclaimer")
+
+
+def test_handout_details_reach_both_handouts_and_nothing_else(app):
+    app.handout_fields["clinician"].value = "Dr Ada Lee"
+    app.handout_fields["clinic"].value = "Riverside Physiotherapy"
+    assert "by Dr Ada Lee, Riverside Physiotherapy" in handout_page(app)
+    assert "by Dr Ada Lee, Riverside Physiotherapy" in handout_page(app, "clinician")
+    assert "Ada Lee" not in page(app).find_all("bc-deep-link")[0].attrs["href"]
+    assert "Ada Lee" not in app.plan.scenario.to_query()
+
+
+def test_the_scenario_link_opens_a_new_tab_and_leaves_lab_alone(app, monkeypatch):
+    link = page(app).find_all("bc-deep-link")[0]
+    assert link.attrs["target"] == "_blank"
+    assert link.attrs["href"] == "http://127.0.0.1:8866/?days=2&episode=first&pain=5"  # not served by Voila
+    monkeypatch.setenv("BACKCARE_PUBLIC_URL", "https://teach.example.org/backcare/")
+    app.case_picker.value = "golfer_recurrent"
+    link = page(app).find_all("bc-deep-link")[0]
+    assert link.attrs["href"] == (
+        "https://teach.example.org/backcare/?days=40&episode=recurrent&pain=4&case=golfer_recurrent"
+    )
+    assert "QR code that opens this plan" in handout_page(app)
 
 
 def test_presenter_play_drives_the_day_slider_and_large_type_toggles(app):
