@@ -339,7 +339,7 @@ def test_large_type_enlarges_the_app(dashboard):
 
 def test_the_dark_theme_works_end_to_end(dashboard, dark_server):
     dashboard.server = dark_server
-    dashboard.open("?days=5&episode=recurrent&cautions=blood_thinners")
+    dashboard.open("?days=5&episode=recurrent&cautions=anticoagulant")
     page = dashboard.page
     dashboard.expect_text(".bc-stage", "Day 5")
     page.wait_for_load_state("networkidle")
@@ -358,7 +358,7 @@ def test_the_dark_theme_works_end_to_end(dashboard, dark_server):
     assert relative_luminance(behind_stage["background"]) < 0.1, behind_stage
 
     # The plan shows, for the scenario in the link.
-    expected = build_plan(Scenario(days_since_onset=5, episode="recurrent", cautions=("blood_thinners",)), CONTENT)
+    expected = build_plan(Scenario(days_since_onset=5, episode="recurrent", cautions=("anticoagulant",)), CONTENT)
     assert dashboard.item_ids() == [item.id for item in expected.items]
 
     # Every piece of plan text is readable: contrast of at least 4.5 (WCAG AA) with what is behind it.
