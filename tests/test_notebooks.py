@@ -72,9 +72,7 @@ def test_the_explore_tour_keeps_some_outputs_for_nbval():
     kept = [cell for _, cell in _code_cells(notebook) if _kept(cell)]
     assert len(kept) >= 2
     # The JSON stores multi-line text as a list of lines; rich displays keep their HTML and plain text.
-    shown = "".join(
-        "".join(output.get("data", {}).get("text/html", "")) for cell in kept for output in cell["outputs"]
-    )
+    shown = "".join("".join(output.get("data", {}).get("text/html", "")) for cell in kept for output in cell["outputs"])
     assert "Acute stage (0-7 days)" in shown and "Sub-acute and chronic stage" in shown  # the day-range table
     assert "Level of concern: Assessment within a week" in shown  # the red-flag cell
 
