@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from backcare_nb.content import Content
-from backcare_nb.plan import Stage, format_dose, stage_for_day
+from backcare_nb.plan import Origin, Stage, format_dose, stage_for_day
 
 # pandas and matplotlib are imported when a table or chart is made, not when the dashboard starts:
 # the dashboard's page waits for its kernel, and together they cost that kernel about half a second.
@@ -65,6 +65,7 @@ MID_COLOUR = "#000000"
 EVIDENCE_COLUMNS = [
     "intervention_id",
     "intervention",
+    "origin",
     "article_claim",
     "article_dose",
     "source_id",
@@ -93,6 +94,7 @@ def evidence_table(content: Content) -> pd.DataFrame:
     """
     interventions = {row["id"]: row for row in content.records["interventions"]}
     citations = {row["id"]: row["citation"] for row in content.records["references"]}
+    shorts = {row["id"]: row["short"] for row in content.records["references"]}
     rows = []
     for row in content.records["evidence"]:
         intervention = interventions[row["intervention_id"]]
@@ -100,6 +102,8 @@ def evidence_table(content: Content) -> pd.DataFrame:
             {
                 "intervention_id": row["intervention_id"],
                 "intervention": intervention["title"],
+                # The same words the plan prints: the lens and the plan never disagree on where advice comes from.
+                "origin": Origin(intervention["source_id"], shorts[intervention["source_id"]]).label,
                 "article_claim": intervention["rationale"],
                 "article_dose": format_dose(intervention),
                 "source_id": row["source_id"],

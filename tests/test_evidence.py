@@ -147,7 +147,21 @@ def test_effect_size_text_says_what_the_chart_shows(content):
 
 
 def body_rows(html: str) -> list[str]:
-    return re.findall(r"<tr><td>(.*?)</td>", html)
+    """The intervention of each source row: the claim's heading names it once for its rows."""
+    rows = []
+    for group in re.findall(r'<tbody class="bc-claim".*?</tbody>', html, re.S):
+        title = unescape(re.search(r'<th scope="rowgroup"[^>]*>(.*?) <span', group).group(1))
+        rows += [title] * len(re.findall(r'<tr class="bc-source-row">', group))
+    return rows
+
+
+def test_the_lens_says_the_articles_words_once_per_claim(content):
+    app = EvidenceLensApp(content)
+    html = app.table.value
+    claim = unescape(html).count("Heat changes how the pain feels while the episode settles")
+    assert claim == 1  # three sources judge heat; the article's words stand once
+    assert len(body_rows(html)) == len(EVIDENCE_ROWS)
+    assert "Added from WalkBack 2024" in unescape(html) and "From the article" in unescape(html)
 
 
 def test_lens_filters_the_table_by_intervention_and_verdict(content):

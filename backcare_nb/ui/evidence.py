@@ -31,6 +31,7 @@ from backcare_nb.scenario import MAX_DAYS
 
 if TYPE_CHECKING:
     import pandas as pd
+from backcare_nb.ui import panels
 from backcare_nb.ui.callbacks import guarded
 
 LABEL_STYLE = {"description_width": "initial"}
@@ -142,6 +143,9 @@ class EvidenceLensApp:
             ]
         )
         self.container.add_class("bc-evidence")
+        # The dashboard's text style (line height, colours from the theme), also when shown on its own.
+        self.container.add_class("bc-app")
+        self.container.children = (widgets.HTML(panels.style_panel()), *self.container.children)
 
     @guarded
     def _on_filter(self, change: dict | None = None) -> None:
@@ -189,27 +193,41 @@ class EvidenceLensApp:
 
 
 def evidence_table_html(rows: pd.DataFrame) -> str:
-    """An HTML table of :func:`backcare_nb.evidence.evidence_table` rows."""
+    """An HTML table of :func:`backcare_nb.evidence.evidence_table` rows, grouped by claim.
+
+    Each intervention is one row group: its title, origin and what the article says, once, then
+    one row per source with the source's position, the verdict, the certainty and the finding.
+    """
     if rows.empty:
         return "<p>No rows match these filters.</p>"
-    body = []
-    for row in rows.itertuples():
-        symbol, colour = VERDICT_MARKS.get(row.verdict, ("", "inherit"))
-        style = TINTED.format(tint=VERDICT_TINTS[row.verdict], colour=colour) if row.verdict in VERDICT_TINTS else ""
-        article = f"{row.article_claim} {row.article_dose}".strip()
-        body.append(
-            f"<tr><td>{escape(row.intervention)}</td><td>{escape(article)}</td>"
-            f'<td><abbr title="{escape(row.citation)}">{escape(row.source_id)}</abbr></td>'
-            f"<td>{escape(row.position)}</td>"
-            f'<td style="{style}">{symbol} {escape(row.verdict)}</td>'
-            f"<td>{escape(row.certainty)}</td><td>{escape(row.finding)}</td></tr>"
-        )
+    groups = []
+    for intervention_id, claim in rows.groupby("intervention_id", sort=False):
+        first = claim.iloc[0]
+        article = f"{first.article_claim} {first.article_dose}".strip()
+        said = "The article says" if first.origin == "From the article" else "Why it is added"
+        body = [
+            f'<tr class="bc-claim-head"><th scope="rowgroup" colspan="5" style="text-align:left">'
+            f'{escape(first.intervention)} <span class="bc-origin">{escape(first.origin)}</span><br>'
+            f'<span style="font-weight:400">{said}: {escape(article)}</span></th></tr>'
+        ]
+        for row in claim.itertuples():
+            symbol, colour = VERDICT_MARKS.get(row.verdict, ("", "inherit"))
+            tint = VERDICT_TINTS.get(row.verdict)
+            style = TINTED.format(tint=tint, colour=colour) if tint else ""
+            body.append(
+                '<tr class="bc-source-row">'
+                f'<td><abbr title="{escape(row.citation)}">{escape(row.source_id)}</abbr></td>'
+                f"<td>{escape(row.position)}</td>"
+                f'<td style="{style}">{symbol} {escape(row.verdict)}</td>'
+                f"<td>{escape(row.certainty)}</td><td>{escape(row.finding)}</td></tr>"
+            )
+        groups.append(f'<tbody class="bc-claim" data-intervention="{escape(intervention_id)}">{"".join(body)}</tbody>')
     return (
         '<table class="bc-evidence-table" style="border-collapse:collapse;width:100%">'
-        "<caption>The article's advice against each source</caption><thead><tr>"
+        "<caption>The article's advice against each source, claim by claim</caption><thead><tr>"
         + "".join(
             f'<th scope="col" style="text-align:left">{heading}</th>'
-            for heading in ("Intervention", "The article says", "Source", "Position", "Verdict", "Certainty", "Finding")
+            for heading in ("Source", "Position", "Verdict", "Certainty", "Finding")
         )
-        + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        + f"</tr></thead>{''.join(groups)}</table>"
     )

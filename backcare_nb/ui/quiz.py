@@ -15,6 +15,7 @@ import ipywidgets as widgets
 from backcare_nb.content import Content, load_content
 from backcare_nb.quiz import MULTIPLE, Question, QuestionResult, Quiz, QuizResult, Session, build_quiz
 from backcare_nb.render import DISCLAIMER
+from backcare_nb.ui import panels
 from backcare_nb.ui.callbacks import guarded
 
 LABEL_STYLE = {"description_width": "initial"}
@@ -91,6 +92,9 @@ class QuizApp:
             layout=widgets.Layout(max_width="60rem"),
         )
         self.container.add_class("bc-quiz")
+        # The dashboard's text style (line height, colours from the theme), also when shown on its own.
+        self.container.add_class("bc-app")
+        self.container.children = (widgets.HTML(panels.style_panel()), *self.container.children)
 
     def _build_question(self, number: int, question: Question) -> widgets.Widget:
         prompt = widgets.HTML(f"<p><strong>{number}. {escape(question.prompt)}</strong></p>")
