@@ -44,7 +44,7 @@ DAY_TICKS = (0, 2, 7, 14, 28, 56, 84, 120, 180, 365)
 EPISODE_PHRASES = {"first": "a first episode", "recurrent": "recurrent episodes"}
 
 # Geometry in SVG user units (pixels when the picture is shown at its natural width).
-WIDTH = 960
+WIDTH = 800  # narrower than the page it fills, so 12-unit text shows at 13-16 CSS px
 ROW = 24  # height of one row
 TOP = 56  # title and the day marker's label
 AXIS_SPACE = 46  # tick labels and the axis title under the rows

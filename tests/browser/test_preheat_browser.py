@@ -10,6 +10,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 POOL_READY_SECONDS = 120
+PAGE_READY_MS = 90_000
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +25,9 @@ def preheated_server(start_server):
 
 def test_a_preheated_kernel_still_honours_the_deep_link(dashboard, preheated_server):
     dashboard.server = preheated_server
+    # Voila logs "filled" before the pooled kernel has finished running the notebook, and the page is
+    # served only then: on a busy two-core machine that can pass Playwright's 30 s navigation default.
+    dashboard.page.set_default_navigation_timeout(PAGE_READY_MS)
     dashboard.open("?days=40&episode=recurrent&pain=6")
     dashboard.expect_text(".bc-stage", "Day 40")
     assert dashboard.slider_value("Pain (0-10)") == 6
