@@ -55,7 +55,9 @@ LEGEND_COLUMNS = 4
 CHARACTER = 6.4  # 12 px
 BOLD_CHARACTER = 7.0  # 12 px bold
 LANE_CHARACTER = 5.9  # 11 px
-INK = "#1a1a1a"
+# Lines and text follow the page's text colour, so the picture reads in Lab's and Voila's dark
+# themes too; the SVG's own style sets that colour from the theme (light fallbacks elsewhere).
+INK = "currentColor"
 
 
 @dataclass(frozen=True)
@@ -367,7 +369,8 @@ def timeline_svg(
     return (
         f'<svg class="bc-timeline-svg" role="img" viewBox="0 0 {WIDTH} {_number(height)}" '
         f'xmlns="http://www.w3.org/2000/svg" font-size="12" fill="currentColor" '
-        f'style="color:{INK};background:#ffffff;font-family:sans-serif">'
+        'style="color:var(--jp-content-font-color1, #1a1a1a);background:var(--jp-layout-color0, #ffffff);'
+        'font-family:sans-serif">'
         f"<title>{escape(text)}</title>{''.join(parts)}</svg>"
     )
 
@@ -383,6 +386,6 @@ def _day_marker(axis: _Axis, day: int, bottom: float) -> str:
         '<g class="bc-day-marker">'
         f'<line x1="{_number(x)}" y1="{TOP - 8}" x2="{_number(x)}" y2="{bottom}" stroke="#000000" stroke-width="2.5"/>'
         + _rect(left, TOP - 28, width, 20, fill="#ffffff", stroke="#000000", rx="4")
-        + _text(left + width / 2, TOP - 14, words, text_anchor="middle", font_weight="bold")
+        + _text(left + width / 2, TOP - 14, words, text_anchor="middle", font_weight="bold", fill="#000000")
         + "</g>"
     )
