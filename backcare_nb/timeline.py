@@ -30,7 +30,8 @@ from backcare_nb.plan import (
 from backcare_nb.render import EPISODE_LABELS
 
 #: Okabe & Ito (2008) colours, safe for the common kinds of colour blindness, in category order.
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
+# The palette's black is swapped for a mid grey, which shows on light and dark backgrounds alike.
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#999999")
 STATUS_LEGEND = {
     ADVISED: "Advised",
     CHECK_FIRST: "Check with a prescriber first",
@@ -291,7 +292,16 @@ def timeline_svg(
             parts.append(f"<g>{title}{_rect(left, top, right - left, ROW * 0.8, fill=face, stroke='#404040')}")
             label = _lane_label(stage, right - left)
             if label:
-                parts.append(_text((left + right) / 2, middle(lane) + 4, label, text_anchor="middle", font_size="11"))
+                parts.append(
+                    _text(
+                        (left + right) / 2,
+                        middle(lane) + 4,
+                        label,
+                        text_anchor="middle",
+                        font_size="11",
+                        fill="#1a1a1a",
+                    )
+                )
             parts.append("</g>")
     for band in guideline_bands(content, days)[1:]:
         # Below the lanes only, so the dotted lines never run through a lane's label.
@@ -384,7 +394,8 @@ def _day_marker(axis: _Axis, day: int, bottom: float) -> str:
     left = x - width if x + width / 2 > WIDTH - 4 else x - width / 2
     return (
         '<g class="bc-day-marker">'
-        f'<line x1="{_number(x)}" y1="{TOP - 8}" x2="{_number(x)}" y2="{bottom}" stroke="#000000" stroke-width="2.5"/>'
+        f'<line x1="{_number(x)}" y1="{TOP - 8}" x2="{_number(x)}" y2="{bottom}" '
+        'stroke="currentColor" stroke-width="2.5"/>'
         + _rect(left, TOP - 28, width, 20, fill="#ffffff", stroke="#000000", rx="4")
         + _text(left + width / 2, TOP - 14, words, text_anchor="middle", font_weight="bold", fill="#000000")
         + "</g>"
