@@ -45,8 +45,8 @@ OUTPUT_NAMES = (
     "style",
     "notices",
     "error",
+    "gate",  # first: an emergency box leads the result, above the stage
     "stage",
-    "gate",
     "case",
     "plan",
     "safety",

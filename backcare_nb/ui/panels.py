@@ -85,6 +85,9 @@ body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
 .bc-app .bc-links ul { list-style: none; padding-left: 0; }
 .bc-app .bc-links li { margin: .3rem 0; }
 .bc-app button.bc-print { min-height: 2rem; margin-left: .5rem; cursor: pointer; }
+/* Phones: the result first (the level of concern, the stage, the plan), the controls after it. */
+@media (max-width: 600px) { .bc-app .bc-outputs { order: -1; min-width: 0; width: 100%; }
+  .bc-app .bc-controls { min-width: 0; max-width: none; width: 100%; padding-right: 0; } }
 @media print { .bc-app .widget-html-content { line-height: 1.45; }
 .bc-app .bc-controls { display: none; } }
 """

@@ -1,0 +1,33 @@
+"""On a 390x844 phone the result comes first: an emergency box or the stage banner is on the first
+screen, above the controls, and nothing needs sideways scrolling."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(dashboard):
+    dashboard.page.set_viewport_size(PHONE)
+    return dashboard
+
+
+def test_an_emergency_link_puts_the_emergency_box_on_the_first_screen(phone):
+    phone.open("?days=3&flags=saddle_numbness")
+    box = phone.page.locator(".bc-gate-emergency").first
+    box.wait_for(state="visible")
+    assert box.bounding_box()["y"] < PHONE["height"]
+    assert "go to the emergency department now" in box.inner_text().lower()
+    # The controls come after the result.
+    assert phone.page.locator(".bc-controls").bounding_box()["y"] > box.bounding_box()["y"]
+
+
+def test_the_stage_banner_of_day_2_is_on_the_first_screen(phone):
+    phone.open("?days=2")
+    banner = phone.page.locator(".bc-stage").first
+    assert banner.bounding_box()["y"] < PHONE["height"]
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
