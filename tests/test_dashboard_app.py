@@ -130,7 +130,8 @@ def app(content) -> DashboardApp:
 def test_every_control_has_its_exact_visible_label(app, content):
     assert app.days_slider.description == "Days since onset"
     assert (app.days_slider.min, app.days_slider.max) == (0, 120)
-    assert app.days_text.description == "Or type a day (0-365)"
+    assert app.days_text.description == "Day (0-365)"
+    assert app.days_slider.readout is False  # one number box, not a second editable readout
     assert (app.days_text.min, app.days_text.max) == (0, 365)
     assert app.episode_picker.description == "Episode"
     assert app.episode_picker.options == (("First episode", "first"), ("Recurrent", "recurrent"))

@@ -126,11 +126,12 @@ class DashboardApp:
         return cls(content, scenario, notices)
 
     def _build_controls(self) -> None:
+        # One day control: the slider (no editable readout of its own) and one number box beside it.
         self.days_slider = widgets.IntSlider(
-            value=0, min=0, max=SLIDER_DAYS, description="Days since onset", style=WIDE_LABELS
+            value=0, min=0, max=SLIDER_DAYS, description="Days since onset", readout=False, style=WIDE_LABELS
         )
         self.days_text = widgets.BoundedIntText(
-            value=0, min=0, max=MAX_DAYS, description=f"Or type a day (0-{MAX_DAYS})", style=WIDE_LABELS
+            value=0, min=0, max=MAX_DAYS, description=f"Day (0-{MAX_DAYS})", style=WIDE_LABELS
         )
         self.episode_picker = widgets.Dropdown(
             options=[("First episode", "first"), ("Recurrent", "recurrent")],

@@ -162,9 +162,13 @@ def case_panel(case: Mapping[str, Any] | None) -> str:
     if not case:
         return ""
     points = "".join(f"<li>{escape(point)}</li>" for point in case["learning_points"])
+    # Predict, then reveal: the learning points give the answers away, so they wait behind a click.
     return (
         f'<div class="bc-case"><h3 class="bc-heading">Teaching case: {escape(case["title"])}</h3>'
-        f"<p>{escape(case['scenario'])}</p><p>Learning points:</p><ul>{points}</ul></div>"
+        f"<p>{escape(case['scenario'])}</p>"
+        "<p><strong>Before you read the plan:</strong> what level of concern, which stage, and what belongs "
+        "in the plan today?</p>"
+        f"<details><summary>Show the learning points</summary><ul>{points}</ul></details></div>"
     )
 
 
