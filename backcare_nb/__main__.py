@@ -1,8 +1,6 @@
 """``python -m backcare_nb``: the same command line as the ``backcare-nb`` script."""
 
-import sys
-
-from backcare_nb.cli import main
+from backcare_nb.cli import main_entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main_entry()

@@ -1,46 +1,79 @@
 """Command line: ``backcare-nb plan ...`` prints a plan; ``backcare-nb dashboard`` serves the dashboard
 (or, with ``--notebook quiz|evidence``, the self-check quiz or the evidence lens).
 
-Bad arguments exit 2 with a one-line message, a content fault exits 1 with the ContentError
-message; neither prints a traceback.
+Bad arguments exit 2 with a one-line message (values shortened and control characters escaped), a
+content fault exits 1 with the ContentError message, output that cannot be written (a full disk, a
+closed pipe) exits 1; none prints a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from backcare_nb import limits
 from backcare_nb import serve as _serve
 from backcare_nb.content import CONTENT_DIR_ENV, ContentError, load_content
 from backcare_nb.plan import build_plan
 from backcare_nb.render import plan_to_dict, plan_to_html, plan_to_markdown, plan_to_text
-from backcare_nb.scenario import EPISODES, MAX_DAYS, MAX_PAIN, Scenario
+from backcare_nb.scenario import EPISODES, MAX_DAYS, MAX_PAIN, WHOLE_NUMBER, Scenario, parse_whole_number
 
 PROG = "backcare-nb"
+#: Longest run of a value echoed in an error message; longer ones are cut with "...".
+ECHO_LENGTH = 40
+#: Longest error message; argparse may list every unrecognised argument.
+MESSAGE_LENGTH = 400
+_LONG_RUN = re.compile(rf"\S{{{ECHO_LENGTH + 1},}}")
+
+
+def _readable(message: str) -> str:
+    """``message`` on one readable line: control and undecodable characters escaped, long runs
+    (a pasted 100 kB value) cut to :data:`ECHO_LENGTH` characters, the whole to MESSAGE_LENGTH."""
+    escaped = "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode() for c in message
+    )
+    shortened = _LONG_RUN.sub(lambda run: run.group()[:ECHO_LENGTH] + "...", escaped)
+    return shortened if len(shortened) <= MESSAGE_LENGTH else shortened[:MESSAGE_LENGTH] + "..."
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but errors are one line (no usage block) and exit 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, f"{self.prog}: error: {_readable(message)} (see --help)\n")
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> object:
+        # "--days=--" reaches here as ["--"], which argparse drops, storing [] without running the
+        # type check or the choices; the plan would then fail with a traceback.
+        if action.option_strings and action.nargs is None and [s for s in arg_strings if s != "--"] == []:
+            self.error(f"argument {'/'.join(action.option_strings)}: expected a value")
+        return super()._get_values(action, arg_strings)
 
 
-def _bounded(low: int, high: int, what: str):
+def _bounded(low: int, high: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{what} must be a whole number, not {text!r}") from None
+        # Plain ASCII digits only (int() would take "1_0", "٣" or "３"); a long run of digits is
+        # out of range without converting it (int() refuses over 4300 digits).
+        if len(text) > 12 and WHOLE_NUMBER.fullmatch(text):
+            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}, not {_echo(text)}")
+        value = parse_whole_number(text)
+        if value is None:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number, not {_echo(text)}")
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}, not {value}")
         return value
 
     return parse
+
+
+def _echo(text: str) -> str:
+    return repr(text if len(text) <= ECHO_LENGTH else text[:ECHO_LENGTH] + "...")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,11 +129,51 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard.add_argument(
         "--base-url", default="/", help="URL prefix when behind a proxy such as JupyterHub (default: /)"
     )
+    dashboard.add_argument(
+        "--max-kernels",
+        type=_bounded(1, 10_000, "--max-kernels"),
+        default=None,
+        metavar="N",
+        help="most viewers' kernels at once, a preheated pool included; the next viewer is asked to come "
+        f"back in a minute (default: sized to this machine's memory, here {limits.default_max_kernels()})",
+    )
+    dashboard.add_argument(
+        "--kernel-memory",
+        type=_bounded(0, 1_000_000, "--kernel-memory"),
+        default=limits.DEFAULT_KERNEL_MEMORY_MB,
+        metavar="MB",
+        help=f"address-space limit of each kernel; a kernel past it is stopped with a message "
+        f"(default: {limits.DEFAULT_KERNEL_MEMORY_MB}; 0 for none)",
+    )
+    dashboard.add_argument(
+        "--public-url",
+        default=None,
+        metavar="URL",
+        help="the address viewers use (e.g. https://teach.example.org/); the server answers to its host "
+        "name and the handouts link to it (default: $BACKCARE_PUBLIC_URL)",
+    )
+    dashboard.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer to this host name (repeatable; default: loopback names and the --host address)",
+    )
+    dashboard.add_argument(
+        "--no-token-i-know",
+        action="store_true",
+        help="serve on a non-loopback --host without a token (only on a network you trust)",
+    )
     return parser
 
 
 def _dashboard(args: argparse.Namespace) -> int:
     token = args.token if args.token is not None else os.environ.get(_serve.TOKEN_ENV) or None
+    refusal = limits.host_without_token_refusal(args.host, token, args.no_token_i_know)
+    if refusal:
+        print(f"{PROG}: {_readable(refusal)}", file=sys.stderr)
+        return 2
+    public_url = args.public_url or os.environ.get("BACKCARE_PUBLIC_URL") or None
     if args.content:
         # The kernels read content through this variable (they cannot see our arguments).
         os.environ[CONTENT_DIR_ENV] = str(Path(args.content).resolve())
@@ -114,6 +187,10 @@ def _dashboard(args: argparse.Namespace) -> int:
         cull_idle_seconds=args.cull_idle,
         base_url=args.base_url,
         notebook_name=args.notebook,
+        max_kernels=args.max_kernels,
+        kernel_memory_mb=args.kernel_memory,
+        allowed_hosts=tuple(args.allow_host),
+        public_url=public_url,
     )
     try:
         return _serve.serve(options)
@@ -140,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         unknown = [value for value in given if value not in known]
         if unknown:
-            parser.error(f"unknown {option} {unknown[0]!r}; choose from {', '.join(known)}")
+            parser.error(f"unknown {option} {_echo(unknown[0])}; choose from {', '.join(known)}")
 
     scenario = Scenario(
         days_since_onset=args.days,
@@ -154,10 +231,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         output = json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"
     else:
         output = {"text": plan_to_text, "markdown": plan_to_markdown, "html": plan_to_html}[args.format](plan)
-    sys.stdout.write(output)
+    return _write(output)
+
+
+def _write(output: str) -> int:
+    """Write the plan to stdout; 0, or 1 with a one-line reason when it cannot be written."""
+    try:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()  # the reader left (``| head``): nothing to say, and nobody to say it to
+        return 1
+    except OSError as error:
+        _silence_stdout()
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        print(f"{PROG}: could not write the plan: {reason}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of what is left cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def main_entry() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    try:
+        status = main()
+    except BrokenPipeError:  # --help into a closed pipe
+        _silence_stdout()
+        status = 1
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO):
+            raise
+        _silence_stdout()
+        status = 1
+    sys.exit(status)

@@ -7,6 +7,7 @@ value is clamped or ignored and explained in a list of notices that the page sho
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
@@ -20,6 +21,9 @@ MAX_PAIN = 10
 # A query string is untrusted: cap what we read of it and how much of a bad value we echo back.
 MAX_QUERY_LENGTH = 2000
 ECHO_LENGTH = 30
+# Plain ASCII digits only: int() also takes "1_0", Arabic-Indic and full-width digits, which a
+# clinician reading the notice or the link would not recognise as the number used.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -92,17 +96,30 @@ def _echo(value: str) -> str:
     return repr(value)
 
 
+def parse_whole_number(text: str) -> int | None:
+    """``text`` as a whole number if it is plain ASCII digits with an optional sign, else None."""
+    return int(text) if WHOLE_NUMBER.fullmatch(text) else None
+
+
 def _whole_number(name: str, raw: str, low: int, high: int, notices: list[str]) -> int | None:
-    try:
-        number = int(raw.strip())
-    except ValueError:
+    number = parse_whole_number(raw.strip())
+    if number is None:
         notices.append(f"Ignored {name}={_echo(raw)}: expected a whole number from {low} to {high}.")
         return None
     if number < low or number > high:
         clamped = min(max(number, low), high)
-        notices.append(f"{name}={number} is outside {low}-{high}; used {clamped}.")
+        shown = str(number) if len(str(number)) <= ECHO_LENGTH else str(number)[:ECHO_LENGTH] + "..."
+        notices.append(f"{name}={shown} is outside {low}-{high}; used {clamped}.")
         return clamped
     return number
+
+
+def _as_utf8(query: str) -> str:
+    """Undo a Latin-1 reading of UTF-8: Voila hands over the raw query as tornado decoded it
+    (Latin-1), so an unescaped "é" in a link arrives as "Ã©". Text already beyond Latin-1 is kept."""
+    if query.isascii() or any(ord(character) > 0xFF for character in query):
+        return query
+    return query.encode("latin-1").decode("utf-8", errors="replace")
 
 
 def _known_ids(name: str, raw_values: list[str], known: tuple[str, ...], notices: list[str]) -> tuple[str, ...]:
@@ -142,11 +159,13 @@ def scenario_from_query(query: str, content: Content, default: Scenario | None =
     """
     notices: list[str] = []
     scenario = default or Scenario()
-    query = (query or "").lstrip("?")
+    query = _as_utf8((query or "").lstrip("?"))
     if len(query) > MAX_QUERY_LENGTH:
         notices.append(f"The link was longer than {MAX_QUERY_LENGTH} characters; only the start was read.")
         query = query[:MAX_QUERY_LENGTH]
-    pairs = parse_qsl(query, keep_blank_values=True)
+    # Percent-escapes are decoded as UTF-8, a bad sequence becoming U+FFFD; notices show values
+    # with repr(), so control characters appear escaped rather than breaking the line.
+    pairs = parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace")
     values: dict[str, list[str]] = {}
     for key, value in pairs:
         values.setdefault(key.strip().lower(), []).append(value)

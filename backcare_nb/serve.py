@@ -10,7 +10,10 @@ What this adds to a bare ``voila notebooks/dashboard.ipynb``:
   template without its CDN stylesheets, found through ``JUPYTER_PATH``;
 - a single notebook served at the site root (no directory tree): the dashboard, or with
   ``--notebook quiz`` / ``--notebook evidence`` the self-check quiz or the evidence lens, found next
-  to the package in a checkout and inside it in a wheel.
+  to the package in a checkout and inside it in a wheel;
+- the serving limits of ``backcare_nb/limits.py`` (a kernel cap with a "room is full" page, a
+  memory limit per kernel, a host allow-list, no token in the log), applied by
+  ``backcare_nb/room.py``'s subclass of Voilà.
 
 Nothing here imports Voilà until :func:`serve` runs, so ``backcare-nb plan`` stays fast.
 """
@@ -20,6 +23,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from backcare_nb import limits
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VOILA_CONFIG_DIR = PACKAGE_DIR / "voila_config"
@@ -65,6 +70,10 @@ class ServeOptions:
     base_url: str = "/"
     notebook: Path | None = None  # a notebook file; when set, ``notebook_name`` is not used
     notebook_name: str = DEFAULT_NOTEBOOK  # a key of NOTEBOOKS
+    max_kernels: int | None = None  # None: sized to the machine's memory (limits.default_max_kernels)
+    kernel_memory_mb: int = limits.DEFAULT_KERNEL_MEMORY_MB  # 0: no limit
+    allowed_hosts: tuple[str, ...] = ()  # host names beyond loopback and the bound address
+    public_url: str | None = None  # the address viewers use; its host name is allowed too
 
 
 def voila_argv(options: ServeOptions) -> list[str]:
@@ -82,7 +91,12 @@ def voila_argv(options: ServeOptions) -> list[str]:
         f"--Voila.base_url={base_url}",
         f"--VoilaConfiguration.theme={options.theme}",
         f"--Voila.open_browser={options.open_browser}",
+        "--VoilaConfiguration.multi_kernel_manager_class=backcare_nb.room.RoomKernelManager",
+        f"--RoomKernelManager.max_kernels={max_kernels(options)}",
+        f"--LimitedKernelManager.memory_limit_mb={options.kernel_memory_mb}",
     ]
+    for name in sorted(limits.allowed_host_names(options.host, options.public_url, options.allowed_hosts)):
+        argv.append(f"--RoomVoila.allowed_hosts={name}")
     if options.token:
         argv.append(f"--Voila.token={options.token}")
     if options.preheat > 0:
@@ -94,6 +108,12 @@ def voila_argv(options: ServeOptions) -> list[str]:
         interval = max(1, min(60, options.cull_idle_seconds))
         argv.append(f"--MappingKernelManager.cull_interval={interval}")
     return argv
+
+
+def max_kernels(options: ServeOptions) -> int:
+    """The kernel cap: as asked, else sized to memory; never below the preheated pool plus one."""
+    cap = options.max_kernels if options.max_kernels is not None else limits.default_max_kernels()
+    return max(cap, options.preheat + 1)
 
 
 def prepare_environment(options: ServeOptions, environ: dict[str, str] | None = None) -> None:
@@ -108,6 +128,8 @@ def prepare_environment(options: ServeOptions, environ: dict[str, str] | None = 
     environ["JUPYTER_PATH"] = os.pathsep.join(paths)
     if options.host not in LOOPBACK_HOSTS:
         environ["VOILA_APP_IP"] = options.host
+    if options.public_url:
+        environ["BACKCARE_PUBLIC_URL"] = options.public_url  # the handouts' QR code and link
 
 
 def serve(options: ServeOptions) -> int:
@@ -116,9 +138,9 @@ def serve(options: ServeOptions) -> int:
     Voilà shuts its kernels down on the way out.
     """
     prepare_environment(options)
-    from voila.app import Voila  # slow import (tornado, jupyter_server): only when serving
+    from backcare_nb.room import RoomVoila  # slow import (Voila, tornado, jupyter_server): only when serving
 
-    app = Voila.instance()
+    app = RoomVoila.instance()
     app.initialize(voila_argv(options))
     app.start()
     return 0

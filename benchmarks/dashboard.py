@@ -129,7 +129,7 @@ def kernel_pids(server_pid: int) -> list[int]:
             if ppid == parent:
                 below.append(pid)
                 queue.append(pid)
-    return [pid for pid in below if "ipykernel" in table[pid][1]]
+    return [pid for pid in below if "ipykernel" in table[pid][1] or "backcare_nb.kernel" in table[pid][1]]
 
 
 def cpu_ticks(pid: int) -> int:

@@ -9,13 +9,12 @@ logger and the viewer sees a short, friendly message instead.
 from __future__ import annotations
 
 import functools
-import logging
-import os
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-LOGGER = logging.getLogger("backcare_nb")
+from backcare_nb import kernel
+
+LOGGER = kernel.LOGGER
 FRIENDLY_MESSAGE = (
     "Sorry, something went wrong while updating this view. The problem has been logged; "
     "try another choice, or reload the page."
@@ -25,25 +24,14 @@ Method = TypeVar("Method", bound=Callable[..., Any])
 
 
 def log_to_server() -> None:
-    """Send the ``backcare_nb`` log to the server's own stderr, once per kernel.
+    """Send the ``backcare_nb`` log to the server's own stderr, once per kernel, and in a kernel
+    serving a Voila page keep tracebacks off the viewer's websocket (see backcare_nb/kernel.py).
 
-    In a kernel both ``sys.stderr`` and file descriptor 2 are forwarded to the browser (ipykernel
-    captures the descriptor too), and a logger with no handler falls back to ``sys.stderr``: a
-    logged traceback would reach the viewer after all. ``sys.stderr.fileno()`` is ipykernel's copy
-    of the original descriptor, which the Voilà server's log collects; outside a kernel it is
-    simply stderr. Every app calls this when it is built.
+    Every app calls this when it is built, so a kernel started without the project's launcher
+    (Lab's Voila preview, a plain ``voila`` command) is covered too.
     """
-    if any(getattr(handler, "_backcare_server_log", False) for handler in LOGGER.handlers):
-        return
-    try:
-        stream = os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1, encoding="utf-8", errors="replace")
-    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
-        stream = sys.__stderr__ or sys.stderr
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    handler._backcare_server_log = True  # type: ignore[attr-defined]
-    LOGGER.addHandler(handler)
-    LOGGER.propagate = False  # the root logger's handlers may write to the forwarded stderr
+    kernel.log_to_server()
+    kernel.install_if_served()
 
 
 def guarded(method: Method) -> Method:
@@ -57,6 +45,10 @@ def guarded(method: Method) -> Method:
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
+        except MemoryError:  # the kernel is over its limit: say so and stop it (kernel.py)
+            log_to_server()
+            kernel.stop_for_memory()
+            return None
         except Exception:
             log_to_server()
             LOGGER.exception("Error in %s.%s", type(self).__name__, method.__name__)

@@ -77,7 +77,9 @@ def kernel_pids(server_pid: int) -> list[int]:
     kernels = []
     for pid in _descendants(server_pid):
         try:
-            if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            # The server starts kernels through backcare_nb.kernel (memory limit), others directly.
+            if b"ipykernel" in command or b"backcare_nb.kernel" in command:
                 kernels.append(pid)
         except OSError:
             continue
