@@ -625,6 +625,42 @@ def test_every_plan_on_screen_carries_the_safety_net_and_origins(app):
     assert "Content 2.0, reviewed 2026-11-26, next review 2027-11" in text_of(app, "bc-disclaimer")
 
 
+# Red flags that lead to each level of concern (data/concern_rules.csv).
+LEVEL_FLAGS = {
+    "clear": (),
+    "watchful": ("weight_loss",),
+    "routine": ("long_standing_before_45", "onset_before_35", "night_waking", "buttock_pain", "better_with_movement"),
+    "soon": ("cancer_history",),
+    "urgent": ("fever",),
+    "emergency": ("saddle_numbness",),
+}
+
+
+@pytest.mark.parametrize("level", LEVEL_FLAGS)
+def test_the_safety_net_is_on_screen_and_in_both_handouts_at_every_level(app, content, level):
+    for flag in LEVEL_FLAGS[level]:
+        app.red_flag_boxes[flag].value = True
+    assert app.plan.gate.level == level
+    assert item_ids(app)[-1] == ("risk_stratification" if level == "clear" else f"gate_{level}")
+    # The safety net panel sits right under the plan (or under the emergency box that replaces it).
+    assert dashboard_module.OUTPUT_NAMES.index("safety") == dashboard_module.OUTPUT_NAMES.index("plan") + 1
+    (panel,) = page(app).find_all("bc-safety")
+    nets = {net.attrs["data-net"]: net.text for net in panel.find_all("safety-net")}
+    assert list(nets) == ["cauda_equina", "same_day", "within_a_week", "not_improving"]
+    assert nets["cauda_equina"].startswith("Go to the emergency department now if you notice")
+    assert "Numbness around your genitals, buttocks or inner thighs" in nets["cauda_equina"]
+    assert "Pain spreading down both legs" in nets["cauda_equina"]
+    assert "Get seen the same day if" in nets["same_day"]
+    if level != "clear":
+        titles = {row["level"]: row["title"] for row in content.records["concern_levels"]}
+        assert titles[level] in text_of(app, "bc-gate")
+    for kind in ("patient", "clinician"):
+        handout = handout_page(app, kind)
+        assert 'data-net="cauda_equina"' in handout, kind
+        assert "Numbness around your genitals, buttocks or inner thighs" in handout, kind
+        assert "Go to the emergency department now if you notice" in handout, kind
+
+
 def test_handout_details_reach_both_handouts_and_nothing_else(app):
     app.handout_fields["clinician"].value = "Dr Ada Lee"
     app.handout_fields["clinic"].value = "Riverside Physiotherapy"

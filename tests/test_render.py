@@ -169,6 +169,35 @@ def test_handout_level_of_concern_is_an_alert(content):
     assert "Meanwhile: While you wait to be seen today, keep gently moving" in html
 
 
+LEVEL_FLAGS = {
+    "clear": (),
+    "watchful": ("sciatica_one_leg",),
+    "routine": NG65_FOUR,
+    "soon": ("weight_loss", "night_pain"),
+    "urgent": ("minor_trauma_fragile_bone",),
+    "emergency": ("bladder_change",),
+}
+
+
+@pytest.mark.parametrize("level", LEVEL_FLAGS)
+def test_handout_carries_the_safety_net_at_every_level(content, level):
+    plan = build_plan(Scenario(days_since_onset=5, red_flags=LEVEL_FLAGS[level]), content)
+    assert plan.gate.level == level
+    html = plan_to_html(plan)
+    text = " ".join(_parse(html).text)
+    assert '<section class="safety" aria-label="Safety net">' in html
+    assert '<div class="safety-net safety-emergency" data-net="cauda_equina">' in html
+    assert "Go to the emergency department now if you notice" in text
+    assert "Numbness around your genitals, buttocks or inner thighs" in text
+    assert "Weakness or numbness in both legs, or in a leg that is getting worse" in text
+    assert "Content 2.0, reviewed 2026-11-26, next review 2027-11." in text
+    if level == "clear":
+        assert 'class="gate' not in html
+    else:
+        assert f"{plan.gate.title}: {plan.gate.time_frame}" in text
+        assert plan.items[-1].id == f"gate_{level}"
+
+
 def test_handout_escapes_every_text_from_the_content(content_copy):
     line = content_copy.line_of("interventions", "heat")
     content_copy.set_cell("interventions", line, "title", INJECTION)
