@@ -12,7 +12,6 @@ import logging
 import os
 import subprocess
 import sys
-import types
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from xml.etree import ElementTree
@@ -385,27 +384,6 @@ def test_a_bad_link_shows_a_notice_and_falls_back_to_defaults(content, monkeypat
     raw = app.outputs["notices"].value
     assert "<script" not in raw and "<img" not in raw  # echoed values are escaped
     assert text_of(app, "bc-error") == ""
-
-
-def test_a_preheated_kernel_waits_for_the_request_before_reading_the_link(content, monkeypatch):
-    # Stand-ins for voila.utils: the real import takes seconds; the real wait blocks until a viewer comes.
-    waited = []
-
-    def wait_for_request():
-        waited.append(True)
-        os.environ["QUERY_STRING"] = "days=40&episode=recurrent"
-
-    fake_utils = types.ModuleType("voila.utils")
-    fake_utils.wait_for_request = wait_for_request
-    fake_voila = types.ModuleType("voila")
-    fake_voila.utils = fake_utils
-    monkeypatch.setitem(sys.modules, "voila", fake_voila)
-    monkeypatch.setitem(sys.modules, "voila.utils", fake_utils)
-    monkeypatch.setenv("VOILA_PREHEAT", "True")
-    monkeypatch.setenv("QUERY_STRING", "")
-    app = DashboardApp.from_environment(content)
-    assert waited == [True]
-    assert app.plan.scenario == Scenario(40, "recurrent")
 
 
 def test_an_error_in_a_callback_shows_a_friendly_message_and_logs_the_traceback(app, monkeypatch, caplog):

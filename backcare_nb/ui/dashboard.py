@@ -21,6 +21,7 @@ import ipywidgets as widgets
 from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported at the top level
 from ipywidgets.widgets.widget_string import HTMLStyle
 
+from backcare_nb import preheat
 from backcare_nb.content import Content
 from backcare_nb.handout import HandoutDetails
 from backcare_nb.plan import Plan, build_plan
@@ -115,10 +116,9 @@ class DashboardApp:
         notices: list[str] = []
         scenario = None
         try:
-            if os.environ.get("VOILA_PREHEAT") == "True":
-                from voila.utils import wait_for_request  # slow to import; only needed when preheated
-
-                wait_for_request()
+            # A no-op unless this is a preheated kernel still waiting (the notebook usually waited already);
+            # the standard-library wait of backcare_nb.preheat, not voila.utils and its 44 MB.
+            preheat.wait_for_request()
             scenario, notices = scenario_from_query(os.environ.get("QUERY_STRING", ""), content)
         except Exception:
             logger.exception("Could not read the page's link; showing the default scenario")
