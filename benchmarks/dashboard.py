@@ -12,7 +12,11 @@ Debian's Chromium through Playwright:
 - kernel memory: VmRSS of each kernel process, read from /proc (no psutil needed);
 - concurrency: N viewers (default 30) in one Chromium, each loading and making 10 changes; time
   until all are interactive, errors, kernels left after they leave (half close the tab, half
-  vanish as a dropped connection does) and after culling (``--cull`` seconds idle, default 300).
+  vanish as a dropped connection does) and after culling (``--cull`` seconds idle, default 300);
+- crowd of page loads: 30 simultaneous HTTP requests for the page (no browser: Voila runs the
+  notebook into the page it sends), on a server without preheating and on one with a pool of 5
+  (``--crowd-pool``); every page checked for the notebook's widget output, the time until the last
+  page arrived, the kernels running afterwards and their resident memory.
 
 Figures, not pass/fail. Prints a table with dashboard/baseline ratios and writes JSON to
 benchmarks/results/. Only loopback traffic: the page is checked to request nothing else.
@@ -71,6 +75,9 @@ class Target:
     ready: str  # selector present once the page is interactive
     readout: str  # selector whose text shows the day
     dashboard: bool
+
+    # The notebook's last cell shows a widget; a page whose output is missing lacks this.
+    output_marker: str = "application/vnd.jupyter.widget-view+json"
 
     def command(self, port: int, preheat: int, cull: int) -> list[str]:
         if self.dashboard:
@@ -423,10 +430,59 @@ async def concurrent(browser, server: Server, viewers: int, changes: int, cull: 
     }
 
 
+def _get_page(url: str) -> tuple[float, int, str]:
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=READY_MS / 1000) as response:
+            return time.perf_counter() - started, response.status, response.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as error:
+        return time.perf_counter() - started, error.code, ""
+    except OSError as error:
+        return time.perf_counter() - started, 0, repr(error)
+
+
+async def crowd(target: Target, pool: int, viewers: int, cull: int, log_dir: Path) -> dict:
+    """``viewers`` simultaneous page requests to a fresh server preheating ``pool`` kernels."""
+    server = Server(target, preheat=pool, cull=cull, log_dir=log_dir)
+    try:
+        server.wait_ready()
+        if pool:
+            await server.wait_pool(1)
+            await server.wait_kernels_idle()
+        start = time.perf_counter()
+        pages = await asyncio.gather(
+            *(asyncio.to_thread(_get_page, f"{server.origin}/?days={index}") for index in range(viewers))
+        )
+        finished = time.perf_counter() - start
+        kernels = server.kernels()
+        rss = [value for pid in kernels if (value := rss_mb(pid)) is not None]
+        log = server.log()
+        return {
+            "viewers": viewers,
+            "pool": pool,
+            "complete_pages": sum(status == 200 and target.output_marker in page for _, status, page in pages),
+            "all_pages_seconds": round(finished, 1),
+            "page_seconds": summary([seconds for seconds, _, _ in pages]),
+            "kernels": len(kernels),
+            "kernels_rss_mb": round(sum(rss), 1),
+            "rss_per_kernel_mb": round(sum(rss) / len(rss), 1) if rss else None,
+            "pooled_pages": log.count("Using pre-heated kernel"),
+            "iopub_timeouts": log.count("Timeout waiting for IOPub output"),
+        }
+    finally:
+        server.stop()
+
+
 async def measure(target: Target, options: argparse.Namespace, browser, log_dir: Path) -> dict:
+    result: dict = {}
+    if options.crowd:
+        for pool in (0, options.crowd_pool):
+            print(f"[{target.name}] crowd of {options.crowd} page loads, preheat {pool} ...", flush=True)
+            result[f"crowd_preheat{pool}"] = await crowd(target, pool, options.crowd, options.cull, log_dir)
+    if options.only_crowd:
+        return result
     print(f"[{target.name}] cold loads, latency, memory ...", flush=True)
     server = Server(target, preheat=0, cull=options.cull, log_dir=log_dir)
-    result: dict = {}
     try:
         server.wait_ready()
         result["cold"] = await cold_loads(browser, server, options.loads)
@@ -499,6 +555,21 @@ def table(results: dict) -> str:
         for url in _get(results.get(name), *path) or []
     ]
     lines.append(f"requests outside the server's origin: {len(outside)}")
+    crowds = [key for key in (results.get("dashboard") or results.get("minimal") or {}) if key.startswith("crowd_")]
+    if crowds:
+        lines += ["", f"{'crowd of page loads':36} {'minimal':>21} {'dashboard':>21}", "-" * 80]
+    for key in sorted(crowds):
+        cells = []
+        for name in ("minimal", "dashboard"):
+            figures = _get(results.get(name), key)
+            cells.append(
+                "-"
+                if figures is None
+                else f"{figures['complete_pages']}/{figures['viewers']} in {figures['all_pages_seconds']:.1f} s, "
+                f"{figures['kernels']} k, {figures['kernels_rss_mb'] / 1024:.2f} GB"
+            )
+        pool = key.removeprefix("crowd_preheat")
+        lines.append(f"{'preheat ' + pool + ': complete, all in, kernels, RSS':36} {cells[0]:>21} {cells[1]:>21}")
     return "\n".join(lines)
 
 
@@ -514,11 +585,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--cull", type=int, default=None, help=f"servers' --cull-idle seconds (default {CULL_SECONDS}; --quick 60)"
     )
     parser.add_argument(
+        "--crowd", type=int, default=None, help="simultaneous page requests (default 30; --quick 10; 0 skips)"
+    )
+    parser.add_argument("--crowd-pool", type=int, default=5, help="preheated kernels for the crowd (default 5)")
+    parser.add_argument("--only-crowd", action="store_true", help="measure only the crowds of page loads")
+    parser.add_argument(
         "--targets", default="minimal,dashboard", help="which notebooks to measure (default: minimal,dashboard)"
     )
     options = parser.parse_args(argv)
     if options.viewers is None:
         options.viewers = 5 if options.quick else 30
+    if options.crowd is None:
+        options.crowd = 10 if options.quick else 30
     if options.loads is None:
         options.loads = 2 if options.quick else 5
     if options.cull is None:
@@ -528,6 +606,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 async def run(options: argparse.Namespace) -> dict:
     from playwright.async_api import async_playwright
+
+    if options.only_crowd:  # no browser needed
+        (RESULTS / "logs").mkdir(parents=True, exist_ok=True)
+        results_only: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds")}
+        for target in (MINIMAL_TARGET, DASHBOARD_TARGET):
+            if target.name in options.targets.split(","):
+                results_only[target.name] = await measure(target, options, None, RESULTS / "logs")
+        return results_only
 
     log_dir = RESULTS / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
