@@ -10,7 +10,7 @@ item, note and takeaway carries its origin: the article, or the guideline or rev
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from backcare_nb.content import ARTICLE_SOURCE, Content
@@ -268,6 +268,9 @@ class _Index:
     takeaways: tuple[dict[str, Any], ...]
     related: tuple[Topic, ...]
     review_line: str
+    # An item before any caution or level changes it depends on its row alone: build each once.
+    base_items: dict[str, PlanItem] = field(default_factory=dict)
+    gates: dict[frozenset[str], Gate] = field(default_factory=dict)  # by the set of ticked flags
 
     def origin(self, source_id: str) -> Origin:
         return Origin(source_id, self.references[source_id].short)
@@ -404,6 +407,13 @@ def red_flag_gate(flag_ids: tuple[str, ...], content: Content) -> Gate:
     """
     index = _index(content)
     ticked = frozenset(flag for flag in flag_ids if flag in index.flags)
+    gate = index.gates.get(ticked)
+    if gate is None:
+        gate = index.gates[ticked] = _gate(ticked, index)
+    return gate
+
+
+def _gate(ticked: frozenset[str], index: _Index) -> Gate:
     matched = [rule for rule in index.rules if _rule_matches(rule, ticked)]
     level = matched[0]["level"] if matched else "clear"  # rules are sorted highest level first
     row = index.levels[level]
@@ -555,7 +565,10 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
         for row in index.interventions:
             if not _applies(row, stage, scenario):
                 continue
-            item = _apply_cautions(_item(row, index), row, scenario.cautions, index)
+            base = index.base_items.get(row["id"])
+            if base is None:
+                base = index.base_items[row["id"]] = _item(row, index)
+            item = _apply_cautions(base, row, scenario.cautions, index) if scenario.cautions else base
             if (item.category in gate.holds or item.id in gate.holds) and item.status != AVOID:
                 item = replace(item, status=HELD)
             items.append(item)
