@@ -533,7 +533,10 @@ ROWS = [
 
 def table(results: dict) -> str:
     lines = [f"{'measure':36} {'minimal':>10} {'dashboard':>10} {'ratio':>7}", "-" * 66]
-    for label, path in ROWS:
+    measured = any(_get(results.get(name), "cold") for name in ("minimal", "dashboard"))
+    if not measured:  # --only-crowd
+        lines = []
+    for label, path in ROWS if measured else ():
         minimal, dashboard = _get(results.get("minimal"), *path), _get(results.get("dashboard"), *path)
         scale = 1000 if "(ms)" in label else 1
 
@@ -547,7 +550,8 @@ def table(results: dict) -> str:
             ratio = ""
         lines.append(f"{label:36} {cell(minimal):>10} {cell(dashboard):>10} {ratio:>7}")
     honoured = _get(results.get("dashboard"), "preheated", "deep_link_honoured")
-    lines.append(f"preheated dashboard honours a deep link: {honoured}")
+    if measured:
+        lines.append(f"preheated dashboard honours a deep link: {honoured}")
     outside = [
         url
         for name in ("minimal", "dashboard")
