@@ -10,17 +10,20 @@ dashboard --max-kernels --kernel-memory --allow-host --public-url``).
   :data:`DEFAULT_KERNEL_MEMORY_MB`); address space, not resident memory, because that is what the
   kernel can cap for itself. An idle dashboard kernel maps about 215 MB with glibc's malloc arenas
   limited to two (``MALLOC_ARENA_MAX``; 670-880 MB without), of which about 60 MB is resident.
-- **Host names.** A page or websocket whose ``Host`` (or ``Origin``) names something other than
-  this machine's loopback names, the address it is bound to, or a name given with
-  ``--allow-host`` / ``--public-url`` is refused: a web page elsewhere cannot reach the server
-  through DNS rebinding, and a token cannot be replayed through another name.
+- **Host names.** A request whose ``Host`` is a name other than the loopback names, the bound
+  address, the machine's own name or one given with ``--allow-host`` / ``--public-url`` is
+  refused, and so is one whose ``Origin`` names another site: a web page elsewhere cannot reach
+  the server through DNS rebinding (which needs a name of the attacker's) or open its websockets.
+  An IP address as ``Host`` is accepted, so a room can type the machine's address.
 - **Logs.** :func:`redact_query` keeps the access token out of the server's log lines.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -109,15 +112,31 @@ class RoomLimits:
     allowed_hosts: frozenset[str] = LOOPBACK_NAMES
 
     def allows_host(self, host_header: str | None) -> bool:
-        """Whether a request's ``Host`` header names this server (a missing header does not)."""
-        return bool(host_header) and host_name(host_header) in self.allowed_hosts
+        """Whether a request's ``Host`` header names this server: an allowed name, or an IP address
+        (DNS rebinding needs a name; a missing header is refused)."""
+        if not host_header:
+            return False
+        name = host_name(host_header)
+        return name in self.allowed_hosts or _is_ip_address(name)
 
-    def allows_origin(self, origin: str | None) -> bool:
-        """Whether a request's ``Origin`` header (absent for most page loads) names this server."""
+    def allows_origin(self, origin: str | None, host_header: str | None = None) -> bool:
+        """Whether a request's ``Origin`` (absent for most page loads) is this server: an allowed
+        name, or the same host the request was sent to (so an IP address works for its own pages)."""
         if origin is None:
             return True
         parts = urlsplit(origin.strip())
-        return parts.scheme in ("http", "https") and bool(parts.netloc) and self.allows_host(parts.netloc)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return False
+        name = host_name(parts.netloc)
+        return name in self.allowed_hosts or (bool(host_header) and name == host_name(host_header or ""))
+
+
+def _is_ip_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def allowed_host_names(bind_host: str, public_url: str | None = None, extra: Iterable[str] = ()) -> frozenset[str]:
@@ -126,6 +145,10 @@ def allowed_host_names(bind_host: str, public_url: str | None = None, extra: Ite
     names = set(LOOPBACK_NAMES)
     if bind_host.strip().lower() not in ANY_ADDRESS:
         names.add(host_name(bind_host))
+    if not is_loopback(bind_host):
+        # Reachable from the network: the machine's own name, and its mDNS name, as a room types it.
+        machine = socket.gethostname().lower()
+        names.update({machine, f"{machine}.local"} if machine else set())
     if public_url:
         public = urlsplit(public_url if "//" in public_url else "//" + public_url).hostname
         if public:

@@ -97,7 +97,8 @@ class _Guard:
     async def prepare(self, *args: Any, **kwargs: Any) -> None:
         handler: RequestHandler = self  # type: ignore[assignment]
         room: limits.RoomLimits = handler.settings["backcare_room"]
-        if not room.allows_host(handler.request.host) or not room.allows_origin(handler.request.headers.get("Origin")):
+        host, origin = handler.request.host, handler.request.headers.get("Origin")
+        if not room.allows_host(host) or not room.allows_origin(origin, host):
             handler.set_status(403)
             handler.set_header("Content-Type", "text/html; charset=utf-8")
             handler.finish(limits.HOST_REFUSED_PAGE)

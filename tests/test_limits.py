@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 
 import pytest
@@ -28,8 +29,11 @@ def test_loopback_names_are_answered_and_others_are_not():
     room = limits.RoomLimits(max_kernels=3)
     for host in ("127.0.0.1:8866", "localhost:8866", "LOCALHOST", "[::1]:8866", "127.0.0.1"):
         assert room.allows_host(host), host
-    for host in ("evil.example:8866", "127.0.0.1.evil.example", "", None, "[::2]:8866", "localhost.:8866"):
+    for host in ("evil.example:8866", "127.0.0.1.evil.example", "", None, "localhost.:8866", "0x7f.1"):
         assert not room.allows_host(host), host
+    # An address is not a name an attacker's DNS can rebind: a room types the machine's address.
+    for host in ("192.0.2.7:8866", "[2001:db8::1]:8866", "10.0.0.2"):
+        assert room.allows_host(host), host
 
 
 def test_origins_must_name_an_allowed_host():
@@ -39,11 +43,19 @@ def test_origins_must_name_an_allowed_host():
     assert room.allows_origin("https://teach.org")
     for origin in ("null", "http://evil.example", "file://", "javascript:alert(1)", "https://teach.org.evil.example"):
         assert not room.allows_origin(origin), origin
+    # A page served from an address may talk to that address, and only to it.
+    assert room.allows_origin("http://192.0.2.7:8866", "192.0.2.7:8866")
+    assert not room.allows_origin("http://203.0.113.9", "192.0.2.7:8866")
+    assert not room.allows_origin("http://203.0.113.9")
 
 
 def test_the_allowed_names_follow_the_options():
     assert limits.allowed_host_names("127.0.0.1") == limits.LOOPBACK_NAMES
-    assert limits.allowed_host_names("0.0.0.0") == limits.LOOPBACK_NAMES  # "every address" names no host
+    # On the network, the machine's own name is answered ("every address" itself names no host).
+    assert limits.allowed_host_names("0.0.0.0") == limits.LOOPBACK_NAMES | {
+        socket.gethostname().lower(),
+        socket.gethostname().lower() + ".local",
+    }
     assert "192.0.2.5" in limits.allowed_host_names("192.0.2.5")
     names = limits.allowed_host_names("0.0.0.0", "https://Teach.Example.org:8443/back/", ["clinic.lan", " "])
     assert {"teach.example.org", "clinic.lan"} <= names
