@@ -3,11 +3,9 @@ without an error, and Lab's Voilà preview of the dashboard stays on the server'
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.browser import free_port
+from tests.browser.conftest import stop_dashboard_server
 
 pytestmark = pytest.mark.browser
 
@@ -80,12 +79,7 @@ def lab(tmp_path_factory):
     if token is None:
         pytest.fail(f"make lab did not start within {START_SECONDS} s:\n{log_path.read_text()}")
     yield f"http://127.0.0.1:{port}", token
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+    stop_dashboard_server(process)  # the same stop as the Voila servers: process group, then stragglers
 
 
 def test_make_lab_runs_the_tour_without_an_error(browser, lab):
