@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install dashboard lab test lint bench chromium clean
+.PHONY: install dashboard lab test lint bench system node clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,21 +29,32 @@ lab: $(STAMP)
 	$(LAB_ENV) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 	  $(if $(filter no,$(BROWSER)),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/explore.ipynb
 
-# Browser tests need Debian's Chromium; install it when missing (needs root, as on CI).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || { \
+# System packages the tests need (Debian names): installed when missing, as root (as on CI). The browser
+# tests need Chromium; other suites add theirs here (services they start themselves).
+SYSTEM_PACKAGES ?= chromium
+system:
+	@missing=""; for pkg in $(SYSTEM_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "Chromium is needed for the browser tests: install Debian's 'chromium' package or set BACKCARE_CHROMIUM"; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "The tests need these Debian packages:$$missing (install them as root)"; exit 1; fi; fi
+
+# JavaScript the tests need, pinned in tests/node/package-lock.json, from the npm registry.
+NODE_DIR := tests/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed-stamp
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+node: $(NODE_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) chromium lint
+test: $(STAMP) system node lint
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) chromium
+bench: $(STAMP) system node
 	$(BIN)/python -m benchmarks
 
 clean:
