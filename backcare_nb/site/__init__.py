@@ -61,6 +61,7 @@ RUNTIME_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_std
 #: What the page says while Python starts; measured on the 2-core development machine (README).
 START_SECONDS = 20
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9.]+")
+_PIP_DOWNLOAD = (sys.executable, "-m", "pip", "download", "--quiet", "--no-deps")
 
 
 class SiteBuildError(RuntimeError):
@@ -272,8 +273,7 @@ def _markupsafe_wheel(work: Path) -> tuple[str, bytes]:
     name, version = MARKUPSAFE
     _run(
         "downloading the MarkupSafe sdist",
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary=:all:"]
-        + ["--dest", str(work), f"{name}=={version}"],
+        [*_PIP_DOWNLOAD, "--no-binary=:all:", "--dest", str(work), f"{name}=={version}"],
     )
     sdist = next(work.glob(f"{name}-{version}.tar.gz"))
     files = {}
@@ -289,7 +289,18 @@ def _project_wheel(into: Path, repo: Path) -> None:
     # No build isolation: hatchling comes from the `site` extra, so nothing is fetched here.
     _run(
         "building the project's wheel",
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(into), str(repo)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(into),
+            str(repo),
+        ],
     )
 
 
@@ -320,7 +331,9 @@ def _assemble(work: Path, repo: Path) -> Path:
     npm.mkdir()
     for file_name in ("package.json", "package-lock.json"):
         shutil.copy2(NPM_DIR / file_name, npm / file_name)
-    _run("installing the Pyodide runtime (npm ci)", ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=npm)
+    _run(
+        "installing the Pyodide runtime (npm ci)", ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=npm
+    )
     runtime = npm / "node_modules" / "pyodide"
 
     entries = [wheel_lock_entry(path.name, path.read_bytes()) for path in sorted(wheels.glob("*.whl"))]
