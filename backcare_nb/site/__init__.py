@@ -312,8 +312,8 @@ def _labextension(name: str) -> Path:
     raise SiteBuildError(f"the lab extension {name} is not installed in {sys.prefix} (make install)")
 
 
-def _assemble(work: Path, repo: Path) -> Path:
-    """Build the site into ``work/site``; returns that folder."""
+def _assemble(work: Path, repo: Path, notebook: Path) -> Path:
+    """Build the site of ``notebook`` into ``work/site``; returns that folder."""
     wheels = work / "wheels"
     wheels.mkdir(parents=True)
     _pip_download(wheels, read_pins(REQUIREMENTS.read_text(encoding="utf-8")))
@@ -349,14 +349,14 @@ def _assemble(work: Path, repo: Path) -> Path:
     (lite / "jupyter-lite.json").write_text(json.dumps(lite_config(kernel_preload_names(entries)), indent=2))
     content = work / "content"
     content.mkdir()
-    shutil.copy2(repo / "notebooks" / NOTEBOOK, content / NOTEBOOK)
+    shutil.copy2(notebook, content / notebook.name)
 
     output = work / "site"
     environment = {**os.environ, "JUPYTER_PATH": str(PACKAGE_DIR / "share" / "jupyter")}
     # voici_core's own __main__ imports the full `voici` package (which needs conda kernels): call its app.
     voici = [sys.executable, "-c", "from voici_core.app import main; main()", "build"]
     voici += ["--lite-dir", str(lite), "--output-dir", str(output)]
-    options = ["--contents", str(content / NOTEBOOK), "--template", "backcare", "--strip_sources=True"]
+    options = ["--contents", str(content / notebook.name), "--template", "backcare", "--strip_sources=True"]
     options += ["--no-sourcemaps", "--no-unused-shared-packages", "--ignore-sys-prefix"]
     for extension in ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager"):
         options.append(f"--LiteBuildConfig.federated_extensions={_labextension(extension)}")
@@ -365,11 +365,20 @@ def _assemble(work: Path, repo: Path) -> Path:
     return output
 
 
-def build_site(out: Path, cache: Path = DEFAULT_CACHE, repo: Path = REPO, log=print) -> Path:
+def build_site(
+    out: Path, cache: Path = DEFAULT_CACHE, repo: Path = REPO, log=print, notebook: Path | None = None
+) -> Path:
     """Build the static site into ``out`` (replaced if it exists), reusing ``cache/<digest>/site``
-    when every input is unchanged. Returns ``out``. Raises :class:`SiteBuildError`."""
+    when every input is unchanged. Returns ``out``; the page is ``voici/render/<notebook's stem>.html``.
+    ``notebook`` defaults to the dashboard (the benchmark builds its one-slider baseline the same way).
+    Raises :class:`SiteBuildError`."""
+    notebook = notebook or repo / "notebooks" / NOTEBOOK
     digest = inputs_digest(
-        {**source_files(repo), **{f"site/{p.name}": p.read_bytes() for p in NPM_DIR.glob("package*.json")}},
+        {
+            **source_files(repo),
+            **{f"site/{p.name}": p.read_bytes() for p in NPM_DIR.glob("package*.json")},
+            f"page/{notebook.name}": notebook.read_bytes(),
+        },
         tool_versions(),
     )
     cached = cache / digest / "site"
@@ -379,7 +388,7 @@ def build_site(out: Path, cache: Path = DEFAULT_CACHE, repo: Path = REPO, log=pr
         log(f"Building the static site (inputs {digest}); the first build takes a few minutes")
         cache.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=cache, prefix="work-") as temporary:
-            built = _assemble(Path(temporary), repo)
+            built = _assemble(Path(temporary), repo, notebook)
             cached.parent.mkdir(parents=True, exist_ok=True)
             # Moved into place only when complete: a half-built folder is never reused.
             built.rename(cached)
@@ -388,5 +397,8 @@ def build_site(out: Path, cache: Path = DEFAULT_CACHE, repo: Path = REPO, log=pr
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(cached, out)
-    log(f"The static site is in {out}: serve it with `python -m http.server -d {out}` and open /{PAGE}")
+    log(
+        f"The static site is in {out}: serve it with `python -m http.server -d {out}` "
+        f"and open /voici/render/{notebook.stem}.html"
+    )
     return out
