@@ -7,7 +7,7 @@ Both sites are built by :func:`backcare_nb.site.build_site` (cached by their inp
 - cold load: a fresh browser context (empty cache) to an interactive page (the plan's items, or
   the baseline's readout); warm load: the same context again, its HTTP cache filled;
 - latency: key press on the days slider to the updated text (median, p95);
-- first visit: bytes of every response body (Chromium's own count) and requests outside the origin.
+- first visit: bytes of every response (their Content-Length) and requests outside the origin.
 
 Figures, not pass/fail; JSON to benchmarks/results/static-site-latest.json.
 """
@@ -15,7 +15,6 @@ Figures, not pass/fail; JSON to benchmarks/results/static-site-latest.json.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import statistics
 import subprocess
@@ -41,12 +40,9 @@ def _load(context, url: str, ready: str) -> tuple[float, int, list[str], object]
     urls: list[str] = []
     sizes: list[int] = []
     page.on("request", lambda request: urls.append(request.url))
-
-    def count(request) -> None:
-        with contextlib.suppress(Exception):  # a request that failed or was cancelled has no sizes
-            sizes.append(request.sizes()["responseBodySize"])
-
-    page.on("requestfinished", count)
+    # http.server never compresses, so a response's length is what crossed the wire; the Python
+    # worker's downloads are seen here too (request.sizes() misses them).
+    page.on("response", lambda response: sizes.append(int(response.headers.get("content-length") or 0)))
     start = time.perf_counter()
     page.goto(url, wait_until="domcontentloaded")
     page.locator(ready).first.wait_for(state="visible", timeout=READY_MS)

@@ -103,3 +103,23 @@ def test_build_site_without_a_folder_is_a_usage_error(capsys):
         main(["build-site"])
     assert exit_info.value.code == 2
     assert "OUT" in capsys.readouterr().err
+
+
+def test_filtered_wheel_drops_members_and_their_record_lines():
+    data = site.pure_wheel("pygments", "2.21.0", {"pygments/lexers/python.py": b"", "pygments/lexers/rust.py": b""})
+    slim = site.filtered_zip(data, site.keep_pygments_member, wheel=True)
+    with zipfile.ZipFile(io.BytesIO(slim)) as archive:
+        names = archive.namelist()
+        record = archive.read("pygments-2.21.0.dist-info/RECORD").decode()
+    assert "pygments/lexers/python.py" in names
+    assert "pygments/lexers/rust.py" not in names
+    assert "rust.py" not in record
+    assert "pygments/lexers/python.py," in record
+
+
+def test_stdlib_keeps_what_the_kernel_imports():
+    assert site.keep_stdlib_member("unittest/mock.py")  # piplite
+    assert site.keep_stdlib_member("_pyrepl/readline.py")  # site.py
+    assert site.keep_stdlib_member("email/parser.py")  # micropip
+    assert not site.keep_stdlib_member("xmlrpc/client.py")
+    assert not site.keep_stdlib_member("smtplib.py")

@@ -33,7 +33,7 @@ import sys
 import tarfile
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from email.parser import Parser
 from pathlib import Path
 
@@ -52,6 +52,20 @@ MARKUPSAFE = ("markupsafe", "3.0.3")
 STAND_INS = {"sqlite3": "1.0.0", "jedi": "0.0.0"}
 #: Of the kernel extension's own wheels, the ones the kernel loads (widgetsnbextension for ipywidgets 8).
 KERNEL_WHEELS = ("ipykernel-", "piplite-", "pyodide_kernel-", "widgetsnbextension-4.")
+#: Pygments' lexers that IPython's own lexers and tracebacks import; the other 300-odd (1 MB of the
+#: first visit) are left out of the site's copy of Pygments.
+PYGMENTS_LEXERS = frozenset(
+    {"__init__", "_mapping", "_css_builtins", "_lilypond_builtins", "_scheme_builtins", "css", "data", "html"}
+    | {"javascript", "jvm", "lilypond", "lisp", "markup", "perl", "python", "ruby", "shell"}
+)
+#: Standard-library modules of Pyodide's python_stdlib.zip that nothing in the page imports (mail, FTP
+#: and XML-RPC clients, processes a browser cannot start): 0.22 MB less on the first visit. unittest
+#: stays (the kernel's piplite imports unittest.mock), pydoc (help()) and _pyrepl (site.py imports it
+#: at start-up: without it the kernel never starts).
+STDLIB_UNUSED = frozenset(
+    {"doctest.py", "ftplib.py", "imaplib.py", "mailbox.py", "multiprocessing", "poplib.py", "smtplib.py"}
+    | {"tomllib", "wsgiref", "xmlrpc"}
+)
 #: The page each notebook becomes, relative to the site's root.
 NOTEBOOK = "dashboard.ipynb"
 PAGE = "voici/render/dashboard.html"
@@ -132,6 +146,34 @@ def pure_wheel(name: str, version: str, files: Mapping[str, bytes], summary: str
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     return buffer.getvalue()
+
+
+def filtered_zip(data: bytes, keep: Callable[[str], bool], wheel: bool = False) -> bytes:
+    """A copy of the zip archive ``data`` with only the members ``keep`` accepts; for a wheel
+    (``wheel=True``) its RECORD lists only what is left, so installers check what they unpack."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        kept = [info for info in source.infolist() if keep(info.filename)]
+        for info in kept:
+            content = source.read(info)
+            if wheel and info.filename.endswith(".dist-info/RECORD"):
+                lines = content.decode("utf-8").splitlines(keepends=True)
+                names = {other.filename for other in kept}
+                content = "".join(line for line in lines if line.split(",", 1)[0] in names).encode("utf-8")
+            target.writestr(info, content)
+    return buffer.getvalue()
+
+
+def keep_pygments_member(path: str) -> bool:
+    """Whether a file of the Pygments wheel goes into the site (every one but unused lexers)."""
+    if not path.startswith("pygments/lexers/"):
+        return True
+    return path.removeprefix("pygments/lexers/").removesuffix(".py") in PYGMENTS_LEXERS
+
+
+def keep_stdlib_member(path: str) -> bool:
+    """Whether a file of Pyodide's python_stdlib.zip goes into the site."""
+    return path.split("/", 1)[0] not in STDLIB_UNUSED
 
 
 def wheel_lock_entry(file_name: str, data: bytes) -> dict:
@@ -326,6 +368,8 @@ def _assemble(work: Path, repo: Path, notebook: Path) -> Path:
         if wheel.name.startswith(KERNEL_WHEELS):
             shutil.copy2(wheel, wheels / wheel.name)
     _project_wheel(wheels, repo)
+    for pygments in wheels.glob("pygments-*.whl"):
+        pygments.write_bytes(filtered_zip(pygments.read_bytes(), keep_pygments_member, wheel=True))
 
     npm = work / "npm"
     npm.mkdir()
@@ -342,6 +386,8 @@ def _assemble(work: Path, repo: Path, notebook: Path) -> Path:
     pyodide_dir.mkdir(parents=True)
     for file_name in RUNTIME_FILES:
         shutil.copy2(runtime / file_name, pyodide_dir / file_name)
+    stdlib = pyodide_dir / "python_stdlib.zip"
+    stdlib.write_bytes(filtered_zip(stdlib.read_bytes(), keep_stdlib_member))
     for path in wheels.glob("*.whl"):
         shutil.copy2(path, pyodide_dir / path.name)
     runtime_lock = json.loads((runtime / "pyodide-lock.json").read_text(encoding="utf-8"))
