@@ -187,6 +187,9 @@ def _build_site(args: argparse.Namespace) -> int:
         return 2
     from backcare_nb import site  # the build's imports only when building
 
+    if not (site.REPO / "pyproject.toml").is_file():
+        print(f"{PROG}: build-site needs a checkout of the repository (it builds the project's wheel)", file=sys.stderr)
+        return 1
     try:
         site.build_site(out, **({"cache": Path(args.cache)} if args.cache else {}))
     except (site.SiteBuildError, OSError) as error:
