@@ -214,7 +214,8 @@ def lock_file(runtime_lock: Mapping, entries: Iterable[dict]) -> dict:
 def lite_config(packages: Iterable[str], start_seconds: int = START_SECONDS) -> dict:
     """The build's jupyter-lite.json: the local Pyodide, every wheel preloaded, no PyPI fallback.
 
-    ``pyodideUrl`` is relative to the site's root; the page's template makes it absolute at run time
+    ``pyodideUrl`` is relative to the site's root (the build rewrites it relative to each page); the
+    page's template makes it absolute at run time, and sets the base URL from the page's own address
     (Voici renders pages with a base URL of "/", which breaks a site served from a sub-folder).
     ``backcareStartSeconds`` is the figure the page's progress message gives.
     """
