@@ -238,8 +238,8 @@ def test_a_read_only_database_file_says_so_and_keeps_every_answer(content):
 
 def test_postgresql_stopped_mid_class_says_so_and_keeps_every_answer(content, postgres):
     url = fresh_database(postgres)
-    presenter = ClassPresenterApp(content, open_store(url), poll_seconds=60)
-    learners = [ClassLearnerApp(content, open_store(url), poll_seconds=60) for _ in range(3)]
+    presenter = ClassPresenterApp(content, open_store(url), poll_seconds=3600)
+    learners = [ClassLearnerApp(content, open_store(url), poll_seconds=3600) for _ in range(3)]
     presenter._on_start()
     code = presenter.view.code
     for learner in learners:
