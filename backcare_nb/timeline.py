@@ -298,7 +298,7 @@ def timeline_svg(
                         middle(lane) + 4,
                         label,
                         text_anchor="middle",
-                        font_size="11",
+                        font_size="12",
                         fill="#1a1a1a",
                     )
                 )

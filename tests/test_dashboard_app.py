@@ -127,10 +127,13 @@ def app(content) -> DashboardApp:
 
 
 def test_every_control_has_its_exact_visible_label(app, content):
-    assert app.days_slider.description == "Days since onset"
-    assert (app.days_slider.min, app.days_slider.max) == (0, 120)
-    assert app.days_text.description == "Day (0-365)"
-    assert app.days_slider.readout is False  # one number box, not a second editable readout
+    assert app.days_text.description == "Days since onset (0-365)"
+    # The slider is named by the same words (the page's template turns its tooltip into its aria-label).
+    assert app.days_slider.tooltip == "Days since onset"
+    assert app.days_slider.readout is False  # one number box, not a second readout
+    stops = [value for _, value in app.days_slider.options]
+    assert stops[:29] == list(range(29)) and stops[-1] == 120  # every day of the first four weeks
+    assert 85 in stops  # and each day the plan changes (the after-12-weeks guidance)
     assert (app.days_text.min, app.days_text.max) == (0, 365)
     assert app.episode_picker.description == "Episode"
     assert app.episode_picker.options == (("First episode", "first"), ("Recurrent", "recurrent"))
@@ -153,11 +156,15 @@ def test_red_flags_are_grouped_under_headings_of_their_group(app, content):
     layout = parse("".join(child.value for child in _html_widgets(app.widget)))
     headings = [heading.text for heading in layout.find_all("bc-group")]
     assert headings == list(dict.fromkeys(content.red_flags["group"]))
-    assert [heading.text for heading in layout.find_all("bc-heading", tag="h3")][:3] == [
-        "Scenario",
-        "Red flags",
-        "Medication cautions",
-    ]
+    assert layout.find_all("bc-heading", tag="h2")[0].text == "Scenario"
+    # The flags and cautions fold behind buttons that count what is ticked.
+    assert app.groups["red_flags"].button.description == "Red flags: 0 ticked (show)"
+    assert app.groups["cautions"].button.description == "Medication cautions: 0 ticked (show)"
+    app.red_flag_boxes["fever"].value = True
+    assert app.groups["red_flags"].button.description == "Red flags: 1 ticked (show)"
+    app.groups["red_flags"].button.click()
+    assert app.groups["red_flags"].box.layout.display == "flex"
+    assert app.groups["red_flags"].button.description == "Red flags: 1 ticked (hide)"
 
 
 def _html_widgets(widget):
@@ -216,7 +223,7 @@ def test_day_10_moves_to_the_article_later_stage_but_not_the_guideline_one(app):
 
 
 def test_day_40_recurrent_brings_in_strengthening(app):
-    app.days_slider.value = 40
+    app.days_text.value = 40
     app.episode_picker.value = "recurrent"
     stage = text_of(app, "bc-stage")
     assert "Day 40" in stage and "Subacute (4-12 weeks)" in stage
@@ -236,9 +243,11 @@ def test_typing_day_200_parks_the_slider_and_moving_the_slider_sets_the_text(app
     stage = text_of(app, "bc-stage")
     assert "Day 200" in stage and "Chronic (over 12 weeks)" in stage
     assert handout_link(app).attrs["download"] == "backcare-patient-handout-day200-first.html"
-    app.days_slider.value = 30
-    assert app.days_text.value == 30
-    assert "Day 30" in text_of(app, "bc-stage")
+    app.days_slider.value = 28
+    assert app.days_text.value == 28
+    assert "Day 28" in text_of(app, "bc-stage")
+    app.days_text.value = 40  # between two stops: the slider rests on the one before
+    assert app.days_slider.value == 35
 
 
 def test_an_emergency_flag_replaces_the_self_care_plan(app):
@@ -291,7 +300,7 @@ def test_severe_pain_shows_a_note_without_a_gate(app):
 def test_each_teaching_case_sets_every_control_and_the_stage(app, content, case):
     app.case_picker.value = case["id"]
     assert app.days_text.value == case["days"]
-    assert app.days_slider.value == min(case["days"], 120)
+    assert app.days_slider.value == max(stop for _, stop in app.days_slider.options if stop <= case["days"])
     assert app.episode_picker.value == case["episode"]
     assert app.pain_slider.value == case["pain"]
     assert {fid for fid, box in app.red_flag_boxes.items() if box.value} == set(case["red_flags"])
@@ -312,12 +321,19 @@ def test_each_teaching_case_sets_every_control_and_the_stage(app, content, case)
     assert case["learning_points"][0] in text_of(app, "bc-case")
 
 
-def test_editing_a_control_after_a_case_leaves_the_case(app):
+def test_editing_a_control_after_a_case_keeps_it_on_screen_with_a_way_back(app):
     app.case_picker.value = "golfer_recurrent"
+    case_scenario = app.plan.scenario
     app.pain_slider.value = 2
-    assert app.case_picker.value == ""
-    assert text_of(app, "bc-case") == ""
+    # The case stays on screen (nothing jumps), says it was changed, and the plan is the edited one.
+    assert app.case_picker.value == "golfer_recurrent"
+    assert 'Changed from the case "' in text_of(app, "bc-case")
     assert app.plan.scenario == Scenario(40, "recurrent", 2)
+    assert app.case_reset.layout.display == "flex"
+    app.case_reset.click()
+    assert app.plan.scenario == case_scenario
+    assert "Changed from" not in text_of(app, "bc-case")
+    assert app.case_reset.layout.display == "none"
 
 
 def test_choosing_a_case_builds_the_plan_once(app, monkeypatch):
@@ -461,7 +477,7 @@ def test_the_timeline_is_a_picture_with_a_text_alternative(app):
     assert "Acute stage (0-7 days), days 0-7" in alt
     assert "Days 0-7: Heat, Ice" in alt
     assert alt in text_of(app, "bc-timeline")  # and again in words under the picture
-    app.days_slider.value = 40
+    app.days_text.value = 40
     app.episode_picker.value = "recurrent"
     assert "Days 8-120: Bent-over row" in _timeline_alt(app)
 
@@ -559,7 +575,7 @@ def test_the_schedule_panel_shows_the_table(app):
     heat, after = rows["Heat"]
     assert (heat.text, heat.attrs["colspan"]) == ("20 minutes at a time", "6")
     assert after.text == ""
-    app.days_slider.value = 40
+    app.days_text.value = 40
     app.episode_picker.value = "recurrent"
     table = page(app).find_all("bc-schedule")[0].find_all(tag="table")[0]
     rows = {row.find_all(tag="th")[0].text: row.find_all(tag="td") for row in table.find_all(tag="tr")[1:]}
@@ -580,18 +596,32 @@ def test_the_schedule_panel_shows_the_table(app):
 def test_teaching_panels_are_built_when_first_opened(app):
     import ipywidgets as widgets
 
-    assert app.teaching.titles == ("Compare two scenarios", "Evidence lens")
-    assert all(isinstance(child, widgets.HTML) for child in app.teaching.children)  # nothing built yet
+    assert [button.description for button in app.teaching_buttons] == [
+        "Open: Compare with another day",
+        "Open: Evidence lens at this day",
+    ]
+    assert all(box.children == () for box in app.teaching_boxes)  # nothing built yet
 
-    app.teaching.selected_index = 0
-    compare = app.teaching.children[0]
+    # Both start from the scenario on screen: compare it with a week later, the lens at its day.
+    app.set_scenario(Scenario(3, "recurrent", 6, cautions=("anticoagulant",)))
+    app.teaching_buttons[0].click()
+    compare = app.teaching_boxes[0].children[0]
     assert "bc-compare" in compare._dom_classes
+    assert app.teaching_buttons[0].description == "Close: Compare with another day"
     table = "".join(widget.value for widget in _html_widgets(compare))
-    assert "Added" in table and "Removed" in table  # day 3 vs day 14 by default
+    assert "Added" in table and "Removed" in table  # day 3 against day 10
+    panels = app.teaching_boxes[0].children[0].children[1].children
+    assert [panel.children[1].value for panel in panels] == [3, 10]
+    assert all(panel.children[2].value == "recurrent" for panel in panels)
 
-    app.teaching.selected_index = 1
-    lens = "".join(widget.value for widget in _html_widgets(app.teaching.children[1]))
+    app.teaching_buttons[1].click()
+    lens_app = app.teaching_boxes[1].children[0]
+    lens = "".join(widget.value for widget in _html_widgets(lens_app))
     assert "COCHRANE-NSAID2020" in lens and "<img" in lens
+    assert any(isinstance(w, widgets.IntSlider) and w.value == 3 for w in lens_app.children)
+
+    app.teaching_buttons[1].click()  # closes it again
+    assert app.teaching_boxes[1].layout.display == "none"
 
 
 def test_every_plan_on_screen_carries_the_safety_net_and_origins(app):
@@ -664,13 +694,14 @@ def test_the_scenario_link_opens_a_new_tab_and_leaves_lab_alone(app, monkeypatch
 def test_presenter_play_drives_the_day_slider_and_large_type_toggles(app):
     link = app.presenter.link
     # The slider leads: the browser copies source to target on load, and the slider holds the day.
-    assert link.source == (app.days_slider, "value") and link.target == (app.presenter.play, "value")
-    assert (app.presenter.play.min, app.presenter.play.max) == (0, 120)
+    # The play control walks the slider's stops (every early day, then weekly), by their index.
+    assert link.source == (app.days_slider, "index") and link.target == (app.presenter.play, "value")
+    assert (app.presenter.play.min, app.presenter.play.max) == (0, len(app.days_slider.options) - 1)
 
-    app.presenter.large_type.value = True
-    assert "bc-large" in app.widget._dom_classes
-    app.presenter.large_type.value = False
-    assert "bc-large" not in app.widget._dom_classes
+    app.presenter.presenting.value = True
+    assert "bc-presenting" in app.widget._dom_classes
+    app.presenter.presenting.value = False
+    assert "bc-presenting" not in app.widget._dom_classes
 
 
 def test_from_a_link_the_timeline_shows_that_scenario(content, monkeypatch):
@@ -679,8 +710,8 @@ def test_from_a_link_the_timeline_shows_that_scenario(content, monkeypatch):
     assert "Day 40" in text_of(app, "bc-stage")
     assert "Days 8-120: Bent-over row" in _timeline_alt(app)
     assert _day_marker(app).text == "Day 40"
-    app.days_slider.value = 41
-    assert _day_marker(app).text == "Day 41"
+    app.days_slider.value = 42
+    assert _day_marker(app).text == "Day 42"
 
 
 def test_a_dashboard_kernel_shows_its_plan_without_importing_pandas_or_matplotlib(data_dir):

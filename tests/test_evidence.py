@@ -235,7 +235,7 @@ def test_presenter_play_control_is_linked_to_the_day_slider(content):
 def test_presenter_large_type_toggles_the_class_on_the_container(content):
     app = EvidenceLensApp(content)
     presenter = PresenterControls(app.day, app.container)
-    assert presenter.large_type.description == "Large type"
+    assert presenter.large_type.description == "Presenter mode"
     assert LARGE_CLASS not in app.container._dom_classes
     presenter.large_type.value = True
     assert LARGE_CLASS in app.container._dom_classes

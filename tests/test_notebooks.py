@@ -83,7 +83,7 @@ def test_the_dashboard_notebook_is_thin_and_ends_with_the_app():
     assert "not medical advice" in "".join(notebook["cells"][0]["source"])
     cells = _code_cells(notebook)
     assert sum(len("".join(cell["source"]).splitlines()) for _, cell in cells) <= 6
-    assert "".join(cells[-1][1]["source"]).strip() == "app.widget"
+    assert "".join(cells[-1][1]["source"]).strip() == "page.widget"
 
 
 def test_pytest_runs_the_notebooks_with_nbval_and_the_sanitize_file():

@@ -15,6 +15,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import ipywidgets as widgets
@@ -24,12 +25,13 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from backcare_nb import preheat
 from backcare_nb.content import Content
 from backcare_nb.handout import HandoutDetails
-from backcare_nb.plan import Plan, build_plan
+from backcare_nb.plan import Plan, build_plan, change_days
 from backcare_nb.scenario import MAX_DAYS, MAX_PAIN, Scenario, scenario_from_case, scenario_from_query
 from backcare_nb.schedule import schedule_for
 from backcare_nb.ui import panels
 from backcare_nb.ui.callbacks import log_to_server
 from backcare_nb.ui.compare import CompareApp
+from backcare_nb.ui.disclosure import Disclosure
 from backcare_nb.ui.evidence import EvidenceLensApp
 from backcare_nb.ui.panels import escape
 from backcare_nb.ui.presenter import PresenterControls
@@ -37,10 +39,11 @@ from backcare_nb.ui.presenter import PresenterControls
 logger = logging.getLogger("backcare_nb")
 
 SLIDER_DAYS = 120  # the slider's range; the text box reaches MAX_DAYS
+DAILY_UNTIL = 28  # the slider stops at every day of the first four weeks, where most advice changes
 NO_CASE = ""
 WIDE_LABELS = {"description_width": "initial"}
-#: Teaching panels under the plan: title -> app class (built from content when first opened).
-TEACHING_PANELS = {"Compare two scenarios": CompareApp, "Evidence lens": EvidenceLensApp}
+#: Teaching panels under the plan, built when first opened, from the scenario on screen.
+TEACHING_PANELS = ("Compare with another day", "Evidence lens at this day")
 #: Output panels, top to bottom; each is an HTML widget in ``DashboardApp.outputs``.
 OUTPUT_NAMES = (
     "style",
@@ -58,6 +61,16 @@ OUTPUT_NAMES = (
     "handout",
     "disclaimer",
 )
+
+
+def slider_stops(
+    change_days: Iterable[int], daily_until: int = DAILY_UNTIL, last: int = SLIDER_DAYS
+) -> tuple[int, ...]:
+    """The days the day slider stops at: every day to ``daily_until``, every day the plan can change
+    (``backcare_nb.plan.change_days``), and weekly between them up to ``last``."""
+    days = set(range(daily_until + 1)) | set(range(daily_until, last + 1, 7)) | {last}
+    days |= {day for day in change_days if day <= last}
+    return tuple(sorted(days))
 
 
 class DashboardApp:
@@ -94,6 +107,7 @@ class DashboardApp:
         self._cases = {case["id"]: case for case in content.records["cases"]}
         self._updating = False  # set while the app itself moves controls, so handlers stand aside
         self._plan: Plan | None = None
+        self._changed_from_case: str | None = None  # a case whose scenario the viewer has since changed
         self._build_controls()
         self._build_outputs()
         self.outputs["notices"].value = panels.notices_panel(notices)
@@ -127,11 +141,21 @@ class DashboardApp:
 
     def _build_controls(self) -> None:
         # One day control: the slider (no editable readout of its own) and one number box beside it.
-        self.days_slider = widgets.IntSlider(
-            value=0, min=0, max=SLIDER_DAYS, description="Days since onset", readout=False, style=WIDE_LABELS
+        # The slider stops at every day of the first four weeks and at each day the plan changes,
+        # weekly in between, so each early day gets a usable stretch of track; the number box beside it
+        # takes any day, and its arrow keys step one day everywhere.
+        self.day_stops = slider_stops(change_days(self._content))
+        self.days_slider = widgets.SelectionSlider(
+            options=[(f"Day {day}", day) for day in self.day_stops],
+            value=0,
+            description="",
+            readout=False,
+            tooltip="Days since onset",
+            style=WIDE_LABELS,
+            layout=widgets.Layout(width="100%"),
         )
         self.days_text = widgets.BoundedIntText(
-            value=0, min=0, max=MAX_DAYS, description=f"Day (0-{MAX_DAYS})", style=WIDE_LABELS
+            value=0, min=0, max=MAX_DAYS, description=f"Days since onset (0-{MAX_DAYS})", style=WIDE_LABELS
         )
         self.episode_picker = widgets.Dropdown(
             options=[("First episode", "first"), ("Recurrent", "recurrent")],
@@ -190,73 +214,102 @@ class DashboardApp:
         self.outputs["disclaimer"].value = panels.disclaimer_panel(self._content.review_line)
 
     def _build_layout(self) -> widgets.Box:
-        def heading(text: str, level: int = 3) -> widgets.HTML:
-            css = "bc-heading" if level == 3 else "bc-group"
+        def heading(text: str, level: int = 2) -> widgets.HTML:
+            css = "bc-heading" if level == 2 else "bc-group"
             return self._html(f'<h{level} class="{css}">{escape(text)}</h{level}>')
 
-        flag_widgets: list[widgets.Widget] = [heading("Red flags")]
+        flag_widgets: list[widgets.Widget] = []
         group = None
         for row in self._content.records["red_flags"]:
             if row["group"] != group:
                 group = row["group"]
-                flag_widgets.append(heading(group, level=4))
+                flag_widgets.append(heading(group, level=3))
             flag_widgets.append(self.red_flag_boxes[row["id"]])
-        controls = widgets.VBox(
-            [
-                self.case_picker,
-                heading("Scenario"),
-                self.days_slider,
-                self.days_text,
-                self.episode_picker,
-                self.pain_slider,
-                *flag_widgets,
-                heading("Medication cautions"),
-                *self.caution_boxes.values(),
-                heading("On the handout"),
-                *self.handout_fields.values(),
-            ],
-            layout=widgets.Layout(flex="0 1 26rem"),
-        )
-        controls.add_class("bc-controls")
-        outputs = widgets.VBox(
-            [self.outputs[name] for name in OUTPUT_NAMES if name not in ("style", "notices", "error")],
-            layout=widgets.Layout(flex="1 1 32rem"),
-        )
-        outputs.add_class("bc-outputs")
-        body = widgets.HBox([controls, outputs], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
-        app = widgets.VBox([self.outputs["style"], self.outputs["notices"], self.outputs["error"], body])
+        # Red flags, cautions and handout details fold away: the day, episode and case lead.
+        self.groups = {
+            "red_flags": Disclosure("Red flags", flag_widgets, list(self.red_flag_boxes.values())),
+            "cautions": Disclosure("Medication cautions", [], list(self.caution_boxes.values())),
+            "handout": Disclosure("On the handout", list(self.handout_fields.values())),
+        }
+        app = widgets.VBox()
         app.add_class("bc-app")
-        # Presenter mode: play days 0-120 on the slider, and large type for a projector.
+        # Presenter mode: play the days, and a bar across the top in large type for a projector.
         self.presenter = PresenterControls(self.days_slider, app)
-        self.presenter.container.add_class("bc-presenter")
+        day = widgets.VBox([self.days_text, self.days_slider])
+        day.add_class("bc-day")
+        key = widgets.VBox([heading("Scenario"), day, self.episode_picker, self.case_picker, self.presenter.container])
+        key.add_class("bc-key")
+        more = widgets.VBox([self.pain_slider, *(group.widget for group in self.groups.values())])
+        more.add_class("bc-more")
+        controls = widgets.VBox([key, more], layout=widgets.Layout(flex="0 1 24rem"))
+        controls.add_class("bc-controls")  # the template marks it as the page's complementary landmark
+        self.case_reset = widgets.Button(description="Back to the case", layout=widgets.Layout(display="none"))
+        self.case_reset.add_class("bc-case-reset")
         self.teaching = self._build_teaching()
-        app.children = (self.presenter.container, *app.children, self.teaching)
+        later = ("style", "takeaways", "related", "handout", "disclaimer")
+        before = [name for name in OUTPUT_NAMES if name not in later]
+        children: list[widgets.Widget] = [self.outputs[name] for name in before]
+        # The reset button sits right under the case panel; the teaching panels before the footer.
+        children.insert(children.index(self.outputs["case"]) + 1, self.case_reset)
+        children += [self.outputs[name] for name in ("takeaways", "related", "handout")]
+        children += [*self.teaching, self.outputs["disclaimer"]]
+        outputs = widgets.VBox(children, layout=widgets.Layout(flex="1 1 32rem"))
+        outputs.add_class("bc-outputs")  # the template marks it as the page's main landmark
+        body = widgets.HBox([controls, outputs], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+        body.add_class("bc-body")
+        app.children = (self.outputs["style"], self.presenter.style, body)
         return app
 
-    def _build_teaching(self) -> widgets.Accordion:
-        """The compare view and the evidence lens, built when first opened (they cost a chart)."""
-        placeholders = [self._html("<p>Opening...</p>") for _ in TEACHING_PANELS]
-        teaching = widgets.Accordion(children=placeholders, titles=tuple(TEACHING_PANELS), selected_index=None)
-        teaching.add_class("bc-teaching")
-        teaching.observe(self._on_open_panel, names="selected_index")
-        return teaching
+    def _build_teaching(self) -> list[widgets.Widget]:
+        """The compare view and the evidence lens: a button each, opening from the scenario on screen."""
+        self.teaching_buttons: list[widgets.Button] = []
+        self.teaching_boxes: list[widgets.VBox] = []
+        shown: list[widgets.Widget] = []
+        for title in TEACHING_PANELS:
+            button = widgets.Button(description=f"Open: {title}", layout=widgets.Layout(width="auto"))
+            button.add_class("bc-open-panel")
+            box = widgets.VBox(layout=widgets.Layout(display="none"))
+            box.add_class("bc-teaching")
+            button.on_click(self._on_teaching_button)
+            self.teaching_buttons.append(button)
+            self.teaching_boxes.append(box)
+            shown += [button, box]
+        return shown
 
-    def _on_open_panel(self, change: dict[str, Any]) -> None:
-        self._safely(self._open_panel, change["new"])
+    def _on_teaching_button(self, button: widgets.Button) -> None:
+        self._safely(self.toggle_panel, self.teaching_buttons.index(button))
 
-    def _open_panel(self, index: int | None) -> None:
-        if index is None or not isinstance(self.teaching.children[index], widgets.HTML):
-            return  # closed, or already built
-        panel = TEACHING_PANELS[tuple(TEACHING_PANELS)[index]](self._content)
-        children = list(self.teaching.children)
-        children[index] = panel.container
-        self.teaching.children = children
+    def toggle_panel(self, index: int) -> None:
+        """Open (built afresh from the scenario on screen) or close teaching panel ``index``."""
+        box, button, title = self.teaching_boxes[index], self.teaching_buttons[index], TEACHING_PANELS[index]
+        if box.layout.display != "none":
+            box.layout.display = "none"
+            box.children = ()
+            button.description = f"Open: {title}"
+            return
+        scenario = self.scenario()
+        if index == 0:
+            later = replace(scenario, days_since_onset=min(scenario.days_since_onset + 7, MAX_DAYS), case=None)
+            panel = CompareApp(self._content, left=scenario, right=later)
+        else:
+            panel = EvidenceLensApp(self._content, day=scenario.days_since_onset)
+        box.children = (panel.container,)
+        box.layout.display = "flex"
+        button.description = f"Close: {title}"
 
     def _wire(self) -> None:
         for control in self._controls():
             control.observe(self._on_change, names="value")
         for field in self.handout_fields.values():
             field.observe(self._on_handout_field, names="value")
+        self.case_reset.on_click(self._on_case_reset)
+
+    def _on_case_reset(self, button: widgets.Button) -> None:
+        """Back to the teaching case the viewer changed the scenario from."""
+        case = self._changed_from_case
+        if case is not None:
+            self._changed_from_case = None
+            self.set_scenario(scenario_from_case(case, self._content))
 
     def _on_handout_field(self, change: dict[str, Any]) -> None:
         """A name, clinic or contact typed for the handouts: redo the handouts only."""
@@ -295,7 +348,8 @@ class DashboardApp:
 
     def scenario(self) -> Scenario:
         """The scenario the controls describe now."""
-        case = self.case_picker.value or None
+        # Once a control has moved away from the case, the scenario is no longer that case.
+        case = None if self._changed_from_case else (self.case_picker.value or None)
         return Scenario(
             days_since_onset=int(self.days_text.value),
             episode=self.episode_picker.value,
@@ -322,7 +376,7 @@ class DashboardApp:
 
     def _set_controls(self, scenario: Scenario) -> None:
         self.days_text.value = scenario.days_since_onset
-        self.days_slider.value = min(scenario.days_since_onset, SLIDER_DAYS)
+        self.days_slider.value = self._stop(scenario.days_since_onset)
         self.episode_picker.value = scenario.episode
         self.pain_slider.value = scenario.pain
         for flag, box in self.red_flag_boxes.items():
@@ -330,6 +384,7 @@ class DashboardApp:
         for caution, box in self.caution_boxes.items():
             box.value = caution in scenario.cautions
         self.case_picker.value = scenario.case if scenario.case in self._cases else NO_CASE
+        self._changed_from_case = None
 
     # --- handlers -----------------------------------------------------------------------------------
 
@@ -343,16 +398,22 @@ class DashboardApp:
         owner = change["owner"]
         with self._quietly():
             if owner is self.case_picker:
+                self._changed_from_case = None
                 if change["new"] != NO_CASE:
                     self._set_controls(scenario_from_case(change["new"], self._content))
             else:
                 if owner is self.days_slider:
                     self.days_text.value = change["new"]
                 elif owner is self.days_text:
-                    self.days_slider.value = min(change["new"], SLIDER_DAYS)
-                # Edited away from the teaching case: the scenario is no longer that case.
-                self.case_picker.value = NO_CASE
+                    self.days_slider.value = self._stop(change["new"])
+                # Edited away from the teaching case: keep the case on screen, say so, offer the way back.
+                if self.case_picker.value != NO_CASE:
+                    self._changed_from_case = self.case_picker.value
         self._render()
+
+    def _stop(self, day: int) -> int:
+        """The slider's stop for ``day``: the last stop at or before it."""
+        return max(stop for stop in self.day_stops if stop <= day)
 
     def _safely(self, action: Callable[..., None], *args: Any) -> None:
         """Run ``action``; on any error, log the traceback and show a friendly message instead."""
@@ -378,7 +439,10 @@ class DashboardApp:
         values = {
             "stage": panels.stage_panel(plan),
             "gate": panels.gate_panel(plan),
-            "case": panels.case_panel(self._cases.get(plan.scenario.case or "")),
+            "case": panels.case_panel(
+                self._cases.get(plan.scenario.case or self._changed_from_case or ""),
+                changed=self._changed_from_case is not None,
+            ),
             "plan": panels.plan_panel(plan),
             "safety": panels.safety_net_panel(plan),
             "timeline": panels.timeline_panel(plan, self._content),
@@ -390,7 +454,14 @@ class DashboardApp:
         }
         for name, value in values.items():
             self.outputs[name].value = value
+        self.case_reset.layout.display = "flex" if self._changed_from_case else "none"
+        for group in self.groups.values():
+            group.refresh()
         self._plan = plan
+
+    def add_notices(self, notices: Iterable[str]) -> None:
+        """Add sentences to the notices above the result (e.g. about the page's link)."""
+        self.outputs["notices"].value += panels.notices_panel(notices)
 
     # --- reading what the viewer sees (tests, notebooks) ---------------------------------------------
 

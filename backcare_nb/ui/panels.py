@@ -42,8 +42,8 @@ CSS = """
 .bc-app .widget-checkbox input[type='checkbox'] { flex-grow: 0; margin-top: 2px; }
 .bc-app .widget-label { overflow: visible; text-overflow: clip; }
 .bc-app .widget-slider, .bc-app .widget-text, .bc-app .widget-dropdown { width: auto; max-width: 100%; }
-.bc-app h3.bc-heading { font-size: 1.05rem; margin: .9rem 0 .2rem; }
-.bc-app h4.bc-group { font-size: .9rem; margin: .5rem 0 0; font-weight: 600; }
+.bc-app .bc-heading { font-size: 1.1rem; margin: .9rem 0 .2rem; }
+.bc-app .bc-group { font-size: .95rem; margin: .5rem 0 0; font-weight: 600; }
 .bc-app .bc-stage { border-left: 6px solid #0072B2; background: rgba(0, 114, 178, .09); padding: .5rem .8rem;
   font-size: 1.15rem; margin: .3rem 0; }
 .bc-app .bc-stage p { margin: .2rem 0; font-size: .95rem; }
@@ -57,16 +57,17 @@ CSS = """
 .bc-app .bc-plan ul { list-style: none; padding-left: 0; margin: .2rem 0; }
 .bc-app .bc-item { margin: .35rem 0 .7rem; }
 .bc-app .bc-dose, .bc-app .bc-timing { margin: .1rem 0; }
-.bc-app .bc-plan h3.bc-heading { font-size: 1.2rem; border-bottom: 2px solid #0072B2; padding-bottom: .1rem;
-  margin-top: 1.1rem; }
+.bc-app .bc-plan h2.bc-heading { font-size: 1.2rem; margin: .6rem 0 0; }
+.bc-app .bc-plan h3.bc-heading { font-size: 1.1rem; border-bottom: 2px solid #0072B2; padding-bottom: .1rem;
+  margin-top: .9rem; }
 .bc-app .bc-item-title { font-weight: 700; font-size: 1rem; }
 .bc-app .bc-status { font-weight: 700; color: #a50000; }
 .bc-app .bc-origin { font-size: .8rem; border: 1px solid currentColor; border-radius: .6rem; padding: 0 .4rem;
   white-space: nowrap; color: var(--jp-ui-font-color2, #444); }
 .bc-app .bc-meanwhile { border-left: 4px solid #009E73; padding-left: .5rem; }
 .bc-app .bc-safety .safety { border: 3px solid #a50000; padding: .3rem .8rem; margin: .6rem 0; }
-.bc-app .bc-safety h3 { font-size: 1.1rem; margin: .3rem 0; }
-.bc-app .bc-safety h4 { font-size: 1rem; margin: .5rem 0 .1rem; }
+.bc-app .bc-safety h2 { font-size: 1.1rem; margin: .3rem 0; }
+.bc-app .bc-safety h3 { font-size: 1rem; margin: .5rem 0 .1rem; }
 .bc-app .bc-safety ul { margin: .1rem 0; }
 /* JupyterLab's dark theme (voila --theme dark): #a50000 would read at about 2:1 on its background. */
 body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
@@ -85,9 +86,50 @@ body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
 .bc-app .bc-links ul { list-style: none; padding-left: 0; }
 .bc-app .bc-links li { margin: .3rem 0; }
 .bc-app button.bc-print { min-height: 2rem; margin-left: .5rem; cursor: pointer; }
-/* Phones: the result first (the level of concern, the stage, the plan), the controls after it. */
-@media (max-width: 600px) { .bc-app .bc-outputs { order: -1; min-width: 0; width: 100%; }
-  .bc-app .bc-controls { min-width: 0; max-width: none; width: 100%; padding-right: 0; } }
+/* The shared header: the page's title, the teaching-material line and the navigation. */
+.bc-header h1 { font-size: 1.5rem; margin: .2rem 0; }
+.bc-header .bc-tagline { margin: .1rem 0 .3rem; font-weight: 600; line-height: 1.35; }
+.bc-nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; padding: 0; margin: .2rem 0 .6rem; }
+.bc-nav a { display: inline-block; min-height: 44px; line-height: 44px; padding: 0 .3rem; font-weight: 600;
+  color: var(--jp-content-link-color, #0b5394); }
+.bc-nav a[aria-current] { color: inherit; text-decoration: none; border-bottom: 4px solid #0072B2; }
+/* Focus rings of at least 3:1 on both themes (ipywidgets' default is about 2.2:1 on white). */
+.bc-page :focus-visible, .bc-app :focus-visible { outline: 3px solid #0b5394 !important; outline-offset: 2px; }
+body[data-jp-theme-light='false'] .bc-page :focus-visible,
+body[data-jp-theme-light='false'] .bc-app :focus-visible { outline-color: #8ab4f8 !important; }
+/* The controls: a column that stays in view while the plan scrolls (desktop widths). */
+.bc-page, .bc-app, .bc-app .bc-body { overflow: visible; }
+.bc-app .bc-controls { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; z-index: 2;
+  background: var(--jp-layout-color1, #fff); }
+.bc-app .bc-day .widget-slider { width: 100%; min-height: 36px; }
+.bc-app .bc-day .widget-text { width: auto; flex: 0 0 auto; }
+.bc-app .bc-day .widget-text input { width: 5.5rem; flex: 0 0 auto; }
+.bc-app button.bc-presenter-toggle { width: auto; padding: 0 .8rem; }
+.bc-app button.bc-disclosure { justify-content: flex-start; text-align: left; font-weight: 600; margin-top: .4rem; }
+.bc-app button.bc-open-panel { font-weight: 600; margin: .6rem 0 .2rem; }
+.bc-app .bc-case-changed { border-left: 4px solid #b36b00; padding-left: .5rem; }
+.bc-app .bc-teaching { overflow-x: auto; max-width: 100%; }
+.bc-reduced-motion { display: none; }
+@media (prefers-reduced-motion: reduce) { .bc-app .bc-play { display: none; } .bc-reduced-motion { display: block; } }
+.bc-app .bc-timeline-words { display: none; }
+/* Phones: the result first (the level of concern, the stage, the plan), the controls after it,
+   touch targets of at least 44 px, and the timeline in words (a wide picture would shrink to 5 px text). */
+@media (max-width: 600px) {
+  .bc-app .bc-outputs { order: -1; min-width: 0; width: 100%; }
+  .bc-app .bc-controls { position: static; max-height: none; min-width: 0; max-width: none; width: 100%;
+    padding-right: 0; }
+  .bc-header h1 { font-size: 1.25rem; }
+  .bc-app .bc-timeline-svg { display: none; }
+  .bc-app .bc-timeline-words { display: block; }
+  .bc-app .bc-timeline figcaption { display: none; }
+}
+@media (max-width: 600px), (pointer: coarse) {
+  .bc-app .widget-checkbox label.widget-label-basic { min-height: 44px; align-items: center; }
+  .bc-app .widget-checkbox input[type='checkbox'] { width: 24px; height: 24px; margin: 0 .5rem 0 0; }
+  .bc-app button, .bc-app select, .bc-app input[type='number'], .bc-app input[type='text'] { min-height: 44px; }
+  .bc-app .widget-slider .noUi-handle, .bc-app .widget-slider .ui-slider-handle { width: 28px; height: 28px; }
+  .bc-app summary { min-height: 44px; line-height: 44px; }
+}
 @media print { .bc-app .widget-html-content { line-height: 1.45; }
 .bc-app .bc-controls { display: none; } }
 """
@@ -149,7 +191,7 @@ def _origin(origin: Any) -> str:
 
 def safety_net_panel(plan: Plan) -> str:
     """The warning signs every plan carries (cauda equina first), in plain words with what to do."""
-    return f'<div class="bc-safety">{safety_net_html(plan, heading_level=3)}</div>'
+    return f'<div class="bc-safety">{safety_net_html(plan, heading_level=2)}</div>'
 
 
 def notices_panel(notices: Iterable[str]) -> str:
@@ -157,17 +199,30 @@ def notices_panel(notices: Iterable[str]) -> str:
     return "".join(f'<p class="bc-notice" role="status">{escape(notice)}</p>' for notice in notices)
 
 
-def case_panel(case: Mapping[str, Any] | None) -> str:
-    """The teaching case's story and learning points, or "" when no case is chosen."""
+def case_panel(case: Mapping[str, Any] | None, changed: bool = False) -> str:
+    """The teaching case's story and learning points, or "" when no case is chosen.
+
+    ``changed``: the viewer has moved a control since choosing the case, so the plan below is no
+    longer the case's; the panel stays (nothing jumps) and says so.
+    """
     if not case:
         return ""
     points = "".join(f"<li>{escape(point)}</li>" for point in case["learning_points"])
-    # Predict, then reveal: the learning points give the answers away, so they wait behind a click.
+    title = escape(case["title"])
+    if changed:
+        ask = (
+            f'<p class="bc-case-changed" role="status"><strong>Changed from the case "{title}".</strong> '
+            "The plan shows your changes; choose Back to the case to reset.</p>"
+        )
+    else:
+        # Predict, then reveal: the learning points give the answers away, so they wait behind a click.
+        ask = (
+            "<p><strong>Before you read the plan:</strong> what level of concern, which stage, and what "
+            "belongs in the plan today?</p>"
+        )
     return (
-        f'<div class="bc-case"><h3 class="bc-heading">Teaching case: {escape(case["title"])}</h3>'
-        f"<p>{escape(case['scenario'])}</p>"
-        "<p><strong>Before you read the plan:</strong> what level of concern, which stage, and what belongs "
-        "in the plan today?</p>"
+        f'<div class="bc-case"><h2 class="bc-heading">Teaching case: {title}</h2>'
+        f"<p>{escape(case['scenario'])}</p>{ask}"
         f"<details><summary>Show the learning points</summary><ul>{points}</ul></details></div>"
     )
 
@@ -206,7 +261,10 @@ def item_html(item: PlanItem) -> str:
 
 def plan_panel(plan: Plan) -> str:
     """The plan, by category, with a warning line for severe pain and similar notes."""
-    parts = ['<section class="bc-plan" aria-label="Plan for this scenario">']
+    parts = [
+        '<section class="bc-plan" aria-labelledby="bc-plan-heading">'
+        f'<h2 class="bc-heading" id="bc-plan-heading">The plan for day {plan.scenario.days_since_onset}</h2>'
+    ]
     if plan.gate.replaces_plan:
         parts.append("<p>No self-care plan: go now, as the box above says.</p>")
     parts += [f'<p class="bc-warning">{escape(warning.text)}</p>' for warning in plan.warnings]
@@ -224,13 +282,13 @@ def timeline_panel(plan: Plan, content: Content) -> str:
     return (
         f'<figure class="bc-timeline">{timeline_svg(plan, content, description=text)}'
         f"<figcaption><details><summary>The timeline in words</summary><p>{escape(text)}</p>"
-        "</details></figcaption></figure>"
+        f'</details></figcaption><p class="bc-timeline-words">{escape(text)}</p></figure>'
     )
 
 
 def schedule_panel(schedule: Schedule) -> str:
     """The weekly schedule as a table, with its message."""
-    parts = ['<section class="bc-schedule"><h3 class="bc-heading">This week</h3>']
+    parts = ['<section class="bc-schedule"><h2 class="bc-heading">This week</h2>']
     if schedule.rows:
         head = "".join(f'<th scope="col">{escape(day)}</th>' for day in schedule.headings)
         rows = [
@@ -274,7 +332,7 @@ def takeaways_panel(plan: Plan) -> str:
         )
     else:
         body = "<p>No takeaways: the self-care plan is replaced by going to the emergency department.</p>"
-    return f'<section class="bc-takeaways"><h3 class="bc-heading">Key takeaways</h3>{body}</section>'
+    return f'<section class="bc-takeaways"><h2 class="bc-heading">Key takeaways</h2>{body}</section>'
 
 
 def related_panel(plan: Plan) -> str:
@@ -282,7 +340,7 @@ def related_panel(plan: Plan) -> str:
     if not plan.related:
         return ""
     topics = "".join(f"<li><strong>{escape(topic.title)}</strong>: {escape(topic.why)}</li>" for topic in plan.related)
-    return f'<section class="bc-related"><h3 class="bc-heading">Related topics</h3><ul>{topics}</ul></section>'
+    return f'<section class="bc-related"><h2 class="bc-heading">Related topics</h2><ul>{topics}</ul></section>'
 
 
 def _data_link(html: str, name: str, kind: str, text: str) -> str:
@@ -305,7 +363,7 @@ def handout_panel(plan: Plan, details: HandoutDetails | None = None, served_at: 
         clinician_handout(plan, details), handout_file_name(plan, "clinician"), "clinician", "Clinician summary"
     )
     return (
-        '<div class="bc-links"><h3 class="bc-heading">Handouts</h3><ul>'
+        '<div class="bc-links"><h2 class="bc-heading">Handouts</h2><ul>'
         f'<li>{patient} <button type="button" class="bc-print" data-handout="patient">'
         "Print or save as PDF</button></li>"
         f'<li>{clinician} <button type="button" class="bc-print" data-handout="clinician">'
