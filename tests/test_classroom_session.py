@@ -304,3 +304,43 @@ def test_join_link_without_a_public_address_stays_on_the_page():
     assert join_link("K7MP2Q") == "/?page=class&join=K7MP2Q"
     assert join_link("K7MP2Q", "", "/voila/render/") == "/voila/render/?page=class&join=K7MP2Q"
     assert join_link("K7MP2Q", "javascript:alert(1)") == "/?page=class&join=K7MP2Q"
+
+
+# --- inside the one app: the page router and the dashboard's presenter bar ------------------------
+
+
+def test_the_router_opens_the_learner_page(content, class_db, monkeypatch):
+    from backcare_nb.ui.app import AppPage
+
+    monkeypatch.setenv("BACKCARE_CLASS_DB", str(class_db))
+    presenter = ClassPresenterApp(content, poll_seconds=MANUAL)
+    presenter._on_start()
+    page = AppPage(content, f"page=class&join={presenter.view.code}")
+    assert isinstance(page.app, ClassLearnerApp)
+    assert "Question 1 of 3" in page.app.question_panel.value
+    assert 'href="?page=class"' in page.header.value
+    page.app.close()
+    stale = AppPage(content, "page=class&join=ZZZZZZ")
+    assert "no class with the code ZZZZZZ" in stale.app.message.value
+
+
+def test_the_presenter_bar_opens_a_class_that_moves_the_dashboard_on_reveal(content, class_db, monkeypatch):
+    from backcare_nb.ui.dashboard import DashboardApp
+
+    monkeypatch.setenv("BACKCARE_CLASS_DB", str(class_db))
+    dashboard = DashboardApp(content)
+    dashboard.case_picker.value = "golfer_recurrent"
+    dashboard.days_text.value = 3  # the presenter wandered off the case
+    assert dashboard.class_toggle in dashboard.presenter.container.children
+    dashboard.class_toggle.value = True
+    panel = dashboard.class_panel
+    panel.poller.interval = MANUAL
+    assert dashboard.class_box.layout.display == "flex"
+    assert panel.case_picker.value == "golfer_recurrent"
+    panel._on_start()
+    panel._on_reveal()
+    assert dashboard.scenario() == scenario_from_case("golfer_recurrent", content)
+    assert panel.message.value == ""
+    dashboard.class_toggle.value = False
+    assert dashboard.class_box.layout.display == "none"
+    panel.close()
