@@ -42,7 +42,6 @@ from backcare_nb.classroom import (
 from backcare_nb.content import Content
 from backcare_nb.handout import PUBLIC_URL_ENV, qr_svg
 from backcare_nb.quiz import MULTIPLE, Question, QuestionResult, Quiz
-from backcare_nb.render import DISCLAIMER
 from backcare_nb.scenario import Scenario, scenario_from_case
 from backcare_nb.ui import panels
 from backcare_nb.ui.callbacks import guarded, log_to_server
@@ -72,7 +71,7 @@ CSS = f"""<style>
 .bc-class .bc-chart-row.bc-right .bc-chart-bar {{ outline: 3px solid currentColor; }}
 .bc-class .bc-chart-figure {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
 .bc-class .bc-class-option {{ width: 100%; height: auto; min-height: 44px; white-space: normal;
-  text-align: left; padding: .5rem .8rem; margin: .25rem 0; line-height: 1.3; }}
+  text-align: left; padding: .5rem .8rem; margin: .25rem 0; line-height: 1.3; font-size: 1.05rem; }}
 .bc-class .bc-class-action {{ min-height: 44px; height: auto; }}
 .bc-class .bc-mark {{ color: #1a1a1a; padding: 0 .3em; font-weight: 700; }}
 </style>"""
@@ -478,16 +477,15 @@ class ClassLearnerApp:
         self.widget = widgets.VBox(
             [
                 widgets.HTML(CSS),
-                widgets.HTML(
-                    f"<h2>Live class</h2><p><small>{escape(DISCLAIMER)} No names are asked or kept.</small></p>"
-                ),
+                # The page's header carries the title and the teaching-material line.
+                widgets.HTML("<p><small>No names are asked or kept.</small></p>"),
                 self.join_box,
                 self.message,
                 self.case_panel,
                 self.question_panel,
+                self.result_panel,  # above the buttons: a phone shows the reveal without scrolling
                 self.options_box,
                 self.confirmation,
-                self.result_panel,
             ],
             layout=widgets.Layout(width="100%", padding="0 .5rem"),
         )
@@ -597,7 +595,9 @@ class ClassLearnerApp:
             result = self.live.my_result(view, self.device)
             self.result_panel.value = learner_result_html(result, chosen is not None) if result else ""
         else:
-            self.result_panel.value = status("Answer, then watch the screen: the presenter reveals the answer.")
+            self.result_panel.value = ""
+            if not self.confirmation.value:
+                self.confirmation.value = status("Answer, then watch the screen: the presenter reveals the answer.")
         self._shown = state
 
     def _build_options(self, question: Question) -> None:
