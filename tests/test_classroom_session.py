@@ -346,3 +346,16 @@ def test_the_presenter_bar_opens_a_class_that_moves_the_dashboard_on_reveal(cont
     dashboard.class_toggle.value = False
     assert dashboard.class_box.layout.display == "none"
     panel.close()
+
+
+def test_the_command_line_passes_the_store_and_the_tokens_hash_to_kernels(tmp_path):
+    from backcare_nb.cli import build_parser
+    from backcare_nb.serve import ServeOptions, prepare_environment
+
+    args = build_parser().parse_args(["dashboard", "--class-db", "postgresql://db.internal/classes"])
+    assert args.class_db == "postgresql://db.internal/classes"
+    environ: dict[str, str] = {}
+    prepare_environment(ServeOptions(token="server-token", class_db=str(tmp_path)), environ)
+    assert environ["BACKCARE_CLASS_DB"] == str(tmp_path)
+    assert environ["BACKCARE_TOKEN_SHA256"] == key_hash("server-token")
+    assert "server-token" not in environ.values()

@@ -37,6 +37,8 @@ SQLITE_FILE = "backcare-class.sqlite3"
 BUSY_TIMEOUT_SECONDS = 5.0
 #: How long opening a PostgreSQL connection may take before the store reports itself unavailable.
 CONNECT_TIMEOUT_SECONDS = 3
+#: Longest a PostgreSQL statement may run (ms); migrations and answers take a few.
+STATEMENT_TIMEOUT_MS = 10_000
 #: Key of PostgreSQL's advisory lock held while migrating, so two kernels never migrate at once.
 MIGRATION_LOCK = 1_415_926_014
 
@@ -361,7 +363,13 @@ class PostgresStore(ClassStore):
             return self._connection
         psycopg = self._psycopg()
         try:
-            connection = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+            connection = psycopg.connect(
+                self.url,
+                autocommit=True,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                # A server that hangs must not hold a learner's click for long: the page says so instead.
+                options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            )
         except psycopg.Error as error:
             raise StoreUnavailable() from error
         try:

@@ -634,15 +634,9 @@ class ClassLearnerApp:
         self.poller.stop()
 
 
-def learner_page(content: Content, query_params: dict[str, list[str]]) -> ClassLearnerApp:
-    """The page router's entry for ``?page=class&join=CODE``."""
-    return ClassLearnerApp.from_environment(content, query_params=query_params)
-
-
 __all__ = [
     "ClassLearnerApp",
     "ClassPresenterApp",
     "chart_html",
     "join_link",
-    "learner_page",
 ]
