@@ -251,12 +251,15 @@ def test_a_class_from_start_to_export_through_the_apps(content, class_db):
 
     presenter._on_export()
     assert f'download="class-{code}-results.csv"' in presenter.export_link.value
+    learners[0].answer("Acute stage (0-7 days)")  # too late: the question is revealed
+    assert "This question is closed" in learners[0].message.value
     presenter._on_next()
     assert presenter.key_panel.value == ""  # the key was shown once
     for learner in learners:
         learner.refresh()
         assert "Question 2 of 3" in learner.question_panel.value
         assert learner.result_panel.value == ""
+        assert learner.message.value == ""  # the first question's notice went with it
         assert "presenter reveals the answer" in learner.confirmation.value
 
 

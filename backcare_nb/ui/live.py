@@ -365,6 +365,8 @@ class ClassPresenterApp:
         try:
             if isinstance(error, ClassError):
                 self.message.value = alert(str(error))
+                if not isinstance(error, StoreUnavailable):  # the class ended: nothing more to read
+                    self.poller.stop()
                 return
             if error is not None:
                 raise error
@@ -582,6 +584,8 @@ class ClassLearnerApp:
         if state == self._shown:
             return
         if self._shown is None or self._shown[0] != view.record.question:
+            if self._shown is not None:
+                self.message.value = ""  # e.g. "this question is closed", about the question before
             self.case_panel.value = case_html(view.quiz)
             self.question_panel.value = question_html(view)
             self._build_options(view.question)
