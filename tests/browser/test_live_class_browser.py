@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import zxingcpp
+from PIL import Image
 
 from tests.browser.conftest import ARTIFACTS, PAGE_READY_MS, UPDATE_MS, server_for_module
 
@@ -23,6 +25,8 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 CHART_DEADLINE_MS = 2_000
+# The address phones would use; the QR code and the join link point there.
+PUBLIC_URL = "http://teach.example.org/backcare/"
 ACUTE, LATER = "Acute stage (0-7 days)", "Sub-acute and chronic stage (1 week to 3+ months)"
 
 
@@ -30,7 +34,7 @@ ACUTE, LATER = "Acute stage (0-7 days)", "Sub-acute and chronic stage (1 week to
 def class_server():
     with (
         tempfile.TemporaryDirectory(prefix="backcare-class-browser-") as directory,
-        server_for_module("live-class", "--class-db", directory) as server,
+        server_for_module("live-class", "--class-db", directory, "--public-url", PUBLIC_URL) as server,
     ):
         yield server
 
@@ -71,13 +75,19 @@ def test_a_class_of_three_phones_answers_and_the_presenter_sees_it(browser, clas
         code = code_box.inner_text().strip()
         expect(presenter.locator(".bc-class-key")).to_be_visible()
         expect(presenter.locator(".bc-chart")).to_have_attribute("data-respondents", "0")
+        # The room scans the QR code: it holds the join link shown under it, on the public address.
+        shot = presenter.locator(".bc-class-qr svg").screenshot()
+        scanned = [found.text for found in zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)).convert("L"))]
+        assert scanned == [f"{PUBLIC_URL}?page=class&join={code}"]
+        expect(presenter.locator(".bc-class-presenter").get_by_text(scanned[0], exact=True)).to_be_visible()
+        query = "?" + scanned[0].split("?", 1)[1]  # this test's server stands in for the public address
 
         learners = []
         for number in range(3):
             context, page = _context_page(browser, PHONE)
             contexts.append(context)
             pages[f"learner-{number}"] = page
-            page.goto(class_server.url(f"?page=class&join={code}"), wait_until="domcontentloaded")
+            page.goto(class_server.url(query), wait_until="domcontentloaded")
             page.locator(".bc-class-option").first.wait_for(state="visible", timeout=PAGE_READY_MS)
             learners.append(page)
 
