@@ -1,5 +1,6 @@
 """``python -m benchmarks`` (``make bench``): the dashboard against its one-slider baseline, then
-the plan throughput figures when benchmarks/plan_throughput.py is present.
+the plan throughput figures when benchmarks/plan_throughput.py is present, then a live class of 60
+learners on SQLite and PostgreSQL (benchmarks/live_class.py).
 
 Options (``--quick``, ``--viewers N``, ...) are those of benchmarks/dashboard.py; with ``--quick``
 the plan throughput run makes one pass (``--repeat 1``). Both write JSON to benchmarks/results/.
@@ -25,11 +26,20 @@ def _plan_throughput(quick: bool) -> None:
     module.main([*argv, "--repeat", "1"] if quick else argv)
 
 
+def _live_class() -> None:
+    """Run benchmarks/live_class.py: 60 learners answer one question, on SQLite and PostgreSQL."""
+    from benchmarks import live_class
+
+    print("\n== live class: 60 learners ==", flush=True)
+    live_class.main([])
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     print("== dashboard against the one-slider baseline ==", flush=True)
     status = dashboard.main(argv)
     _plan_throughput("--quick" in argv)
+    _live_class()
     return status
 
 

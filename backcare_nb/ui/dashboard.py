@@ -235,6 +235,14 @@ class DashboardApp:
         app.add_class("bc-app")
         # Presenter mode: play the days, and a bar across the top in large type for a projector.
         self.presenter = PresenterControls(self.days_slider, app)
+        # Live class (docs/live-class.md): a toggle in the presenter bar opens the class panel above the result.
+        self.class_toggle = widgets.ToggleButton(
+            value=False, description="Live class", icon="users", tooltip="The room answers a teaching case on phones"
+        )
+        self.class_toggle.add_class("bc-class-toggle")
+        self.class_box = widgets.VBox(layout=widgets.Layout(display="none", width="100%"))
+        bar = self.presenter.container.children
+        self.presenter.container.children = (*bar[:2], self.class_toggle, *bar[2:])
         day = widgets.VBox([self.days_text, self.days_slider])
         day.add_class("bc-day")
         key = widgets.VBox([heading("Scenario"), day, self.episode_picker, self.case_picker, self.presenter.container])
@@ -257,6 +265,7 @@ class DashboardApp:
         children: list[widgets.Widget] = [self.outputs[name] for name in before]
         # The reset button sits right under the case panel; the teaching panels before the footer.
         children.insert(children.index(self.outputs["case"]) + 1, self.case_row)
+        children.insert(children.index(self.outputs["gate"]), self.class_box)
         children += [self.outputs[name] for name in ("takeaways", "related", "handout")]
         children += [*self.teaching, self.outputs["disclaimer"]]
         outputs = widgets.VBox(children, layout=widgets.Layout(flex="1 1 32rem"))
@@ -309,6 +318,21 @@ class DashboardApp:
         for field in self.handout_fields.values():
             field.observe(self._on_handout_field, names="value")
         self.case_reset.on_click(self._on_case_reset)
+        self.class_toggle.observe(self._on_class_toggle, names="value")
+
+    def _on_class_toggle(self, change: dict[str, Any]) -> None:
+        self._safely(self._show_class_panel, change["new"])
+
+    def _show_class_panel(self, shown: bool) -> None:
+        """Open the live class panel (built on first use, on the case on screen) or fold it away."""
+        if shown and not self.class_box.children:
+            from backcare_nb.ui.live import ClassPresenterApp  # only a presenter's kernel needs it
+
+            self.class_panel = ClassPresenterApp(
+                self._content, on_reveal=self.set_scenario, case_id=self.case_picker.value or None
+            )
+            self.class_box.children = (self.class_panel.widget,)
+        self.class_box.layout.display = "flex" if shown else "none"
 
     def _on_case_reset(self, button: widgets.Button) -> None:
         """Back to the teaching case the viewer changed the scenario from."""
