@@ -31,7 +31,7 @@ lab: $(STAMP)
 
 # System packages the tests need (Debian names): installed when missing, as root (as on CI). The browser
 # tests need Chromium; other suites add theirs here (services they start themselves).
-SYSTEM_PACKAGES ?= chromium
+SYSTEM_PACKAGES ?= chromium nginx
 system:
 	@missing=""; for pkg in $(SYSTEM_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
