@@ -9,13 +9,13 @@ skips the test with the command that installs it, except on CI (``CI=true``), wh
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import shutil
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,13 +57,16 @@ def wait_until_answering(url: str, process: subprocess.Popen, log_path: Path, se
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{process.args} exited with {process.returncode}:\n{log_path.read_text()}")
+        parts = urllib.parse.urlsplit(url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=2)
         try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
+            connection.request("GET", parts.path or "/")
+            connection.getresponse()  # any status: redirects are not followed
             return
         except OSError:
             time.sleep(0.25)
+        finally:
+            connection.close()
     raise RuntimeError(f"{url} did not answer within {seconds} s:\n{log_path.read_text()}")
 
 
