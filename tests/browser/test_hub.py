@@ -111,6 +111,7 @@ def stage_text(days: int) -> str:
 
 def log_in(page, hub: Hub, name: str) -> None:
     page.goto(f"{hub.origin}/hub/login", wait_until="domcontentloaded")
+    page.locator("input[name=username]").wait_for(state="visible", timeout=PAGE_READY_MS)
     page.locator("input[name=username]").fill(name)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("input[type=submit], button[type=submit]").first.click()
@@ -172,6 +173,11 @@ def test_two_learners_each_get_only_their_own_dashboard(hub: Hub, browser, tmp_p
         alice.goto(f"{hub.origin}/user/alice/", wait_until="domcontentloaded")
         assert "/hub/login" in alice.url, alice.url
         assert alice.locator(".bc-stage").count() == 0
+    except Exception:
+        for name, page in pages.items():  # what each learner saw, for the failure report
+            page.screenshot(path=str(ARTIFACTS / f"hub-{name}.png"), full_page=True)
+            (ARTIFACTS / f"hub-{name}.html").write_text(f"<!-- {page.url} -->\n{page.content()}", encoding="utf-8")
+        raise
     finally:
         for context in contexts.values():
             context.close()
