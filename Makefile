@@ -6,18 +6,24 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install dashboard lab test lint bench system node clean
+.PHONY: install dashboard lab site test lint bench system node clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[serve,lab,site,test]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 dashboard: $(STAMP)
 	$(BIN)/backcare-nb dashboard
+
+# The static site (no server: Voici + Pyodide) into SITE_OUT; serve it with `python -m http.server -d build/site`.
+# A rebuild with unchanged inputs reuses build/site-cache/. docs/static-site.md publishes it.
+SITE_OUT ?= build/site
+site: $(STAMP)
+	$(BIN)/backcare-nb build-site $(SITE_OUT)
 
 # JupyterLab on the tour. PORT=8890 picks the port, BROWSER=no starts it without opening a browser;
 # as root it adds --allow-root. The two paths make Lab's "Render with Voila" preview use the

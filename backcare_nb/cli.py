@@ -1,5 +1,6 @@
 """Command line: ``backcare-nb plan ...`` prints a plan; ``backcare-nb dashboard`` serves the dashboard
-(or, with ``--notebook quiz|evidence``, the self-check quiz or the evidence lens).
+(or, with ``--notebook quiz|evidence``, the self-check quiz or the evidence lens); ``backcare-nb
+build-site OUT`` builds the static site (backcare_nb/site).
 
 Bad arguments exit 2 with a one-line message (values shortened and control characters escaped), a
 content fault exits 1 with the ContentError message, output that cannot be written (a full disk, a
@@ -171,7 +172,37 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve on a non-loopback --host without a token (only on a network you trust)",
     )
+    site = commands.add_parser(
+        "build-site",
+        help="build the static site (no server needed; see docs/static-site.md)",
+        description="Build the dashboard, quiz and evidence lens as a static site (Voici + Pyodide) into OUT, "
+        "from pinned PyPI and npm packages; a rebuild with unchanged inputs reuses build/site-cache/.",
+    )
+    site.add_argument("out", metavar="OUT", help="the folder to write (replaced if it holds an earlier site)")
+    site.add_argument("--cache", metavar="DIR", default=None, help="build cache (default: build/site-cache)")
     return parser
+
+
+def _build_site(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    # Refuse to replace a folder that is not an earlier build: OUT is deleted before the copy.
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "jupyter-lite.json").is_file())):
+        print(
+            f"{PROG}: error: {_readable(str(out))} exists and is not an earlier site; choose another OUT",
+            file=sys.stderr,
+        )
+        return 2
+    from backcare_nb import site  # the build's imports only when building
+
+    if not (site.REPO / "pyproject.toml").is_file():
+        print(f"{PROG}: build-site needs a checkout of the repository (it builds the project's wheel)", file=sys.stderr)
+        return 1
+    try:
+        site.build_site(out, **({"cache": Path(args.cache)} if args.cache else {}))
+    except (site.SiteBuildError, OSError) as error:
+        print(f"{PROG}: could not build the site: {_readable(str(error))}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _dashboard(args: argparse.Namespace) -> int:
@@ -221,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if args.command == "dashboard":
         return _dashboard(args)
+    if args.command == "build-site":
+        return _build_site(args)
 
     for option, given, known in (
         ("--flag", args.flag, content.red_flag_ids),

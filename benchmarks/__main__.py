@@ -1,5 +1,6 @@
 """``python -m benchmarks`` (``make bench``): the dashboard against its one-slider baseline, then
-the plan throughput figures when benchmarks/plan_throughput.py is present, then a live class of 60
+the static site against the one-slider notebook's static site (benchmarks/static_site.py), the
+plan throughput figures when benchmarks/plan_throughput.py is present, then a live class of 60
 learners on SQLite and PostgreSQL (benchmarks/live_class.py).
 
 Options (``--quick``, ``--viewers N``, ...) are those of benchmarks/dashboard.py; with ``--quick``
@@ -13,7 +14,7 @@ import importlib
 import importlib.util
 import sys
 
-from benchmarks import dashboard
+from benchmarks import dashboard, static_site
 
 
 def _plan_throughput(quick: bool) -> None:
@@ -38,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     print("== dashboard against the one-slider baseline ==", flush=True)
     status = dashboard.main(argv)
+    print("\n== static site against the one-slider static site ==", flush=True)
+    static_site.main(["--loads", "1", "--changes", "10"] if "--quick" in argv else [])
     _plan_throughput("--quick" in argv)
     _live_class()
     return status

@@ -129,11 +129,22 @@ def _environment_dependencies(text: str) -> tuple[list[str], list[str]]:
 def test_environment_yml_lists_the_runtime_dependencies_of_pyproject():
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     conda, _ = _environment_dependencies((REPO / "environment.yml").read_text(encoding="utf-8"))
-    runtime = sorted(_requirement(text) for text in project["dependencies"])
+    extras = project["optional-dependencies"]
+    # The conda route installs everything a server or JupyterLab needs: the core and both extras.
+    runtime = sorted({_requirement(text) for text in [*project["dependencies"], *extras["serve"], *extras["lab"]]})
     listed = sorted(_requirement(text) for text in conda if _requirement(text)[0] not in ("python", "pip"))
     assert listed == runtime
     for required in ("jupyterlab", "ipywidgets", "pandas", "voila"):
         assert required in dict(runtime)
+
+
+def test_core_requires_only_what_a_plan_and_the_widgets_need():
+    """The static site's browser Python installs the core wheel: nothing it cannot run."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert sorted(_requirement(text)[0] for text in project["dependencies"]) == ["ipywidgets", "jinja2", "segno"]
+    extras = project["optional-dependencies"]
+    assert {"voila", "ipykernel"} <= {_requirement(text)[0] for text in extras["serve"]}
+    assert {"jupyterlab", "pandas", "matplotlib"} <= {_requirement(text)[0] for text in extras["lab"]}
 
 
 def test_environment_yml_matches_python_requirement_and_the_checkout_is_installed_with_pip():
