@@ -36,8 +36,9 @@ lab: $(STAMP)
 	  $(if $(filter no,$(BROWSER)),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/explore.ipynb
 
 # System packages the tests need (Debian names): installed when missing, as root (as on CI). The browser
-# tests need Chromium; other suites add theirs here (services they start themselves).
-SYSTEM_PACKAGES ?= chromium
+# tests need Chromium, the live class store's tests start their own PostgreSQL (tests/postgres.py), and the
+# deploy tests run Debian's nginx with docs/nginx/backcare.conf.
+SYSTEM_PACKAGES ?= chromium postgresql nginx
 system:
 	@missing=""; for pkg in $(SYSTEM_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \

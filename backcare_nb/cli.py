@@ -161,6 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="also answer to this host name (repeatable; default: loopback names and the --host address)",
     )
     dashboard.add_argument(
+        "--class-db",
+        default=None,
+        metavar="DIR_OR_URL",
+        help="where a live class's answers meet: a directory for SQLite, or a postgresql:// URL for kernels "
+        "on several machines (default: $BACKCARE_CLASS_DB, else ~/.local/share/backcare-nb; see docs/live-class.md)",
+    )
+    dashboard.add_argument(
         "--no-token-i-know",
         action="store_true",
         help="serve on a non-loopback --host without a token (only on a network you trust)",
@@ -205,6 +212,9 @@ def _dashboard(args: argparse.Namespace) -> int:
         print(f"{PROG}: {_readable(refusal)}", file=sys.stderr)
         return 2
     public_url = args.public_url or os.environ.get("BACKCARE_PUBLIC_URL") or None
+    class_db = args.class_db or os.environ.get("BACKCARE_CLASS_DB") or None
+    if class_db and not class_db.startswith(("postgresql://", "postgres://")):
+        class_db = str(Path(class_db).expanduser().resolve())  # kernels run in the notebook's folder
     if args.content:
         # The kernels read content through this variable (they cannot see our arguments).
         os.environ[CONTENT_DIR_ENV] = str(Path(args.content).resolve())
@@ -222,6 +232,7 @@ def _dashboard(args: argparse.Namespace) -> int:
         kernel_memory_mb=args.kernel_memory,
         allowed_hosts=tuple(args.allow_host),
         public_url=public_url,
+        class_db=class_db,
     )
     try:
         return _serve.serve(options)

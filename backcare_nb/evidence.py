@@ -247,7 +247,11 @@ def effect_size_text(content: Content) -> str:
     return "\n".join(lines)
 
 
-def effect_size_figure(content: Content, width: float = 8.0) -> Figure:
+#: Colours of the dark version of the chart (JupyterLab's dark theme), so it is not a white block there.
+DARK_CHART = {"background": "#1e1e1e", "ink": "#f0f0f0"}
+
+
+def effect_size_figure(content: Content, width: float = 8.0, dark: bool = False) -> Figure:
     """A chart of each effect size against its MID, one panel per outcome in its own units.
 
     Each panel has a horizontal bar for the effect (colour and hatch by certainty, with the
@@ -255,6 +259,20 @@ def effect_size_figure(content: Content, width: float = 8.0) -> Figure:
     are measured on different scales (pain out of 100, disability on the 24-point Roland-Morris
     questionnaire), so each panel keeps its own axis rather than squeezing them onto one.
     """
+    import matplotlib
+
+    ink = DARK_CHART["ink"] if dark else "#000000"
+    style = {"text.color": ink, "axes.labelcolor": ink, "xtick.color": ink, "ytick.color": ink, "axes.edgecolor": ink}
+    with matplotlib.rc_context(style):
+        figure = _effect_size_figure(content, width, ink)
+    if dark:
+        figure.patch.set_facecolor(DARK_CHART["background"])
+        for ax in figure.axes:
+            ax.set_facecolor(DARK_CHART["background"])
+    return figure
+
+
+def _effect_size_figure(content: Content, width: float, ink: str) -> Figure:
     table = effect_sizes(content)
     panels = max(len(table), 1)
     from matplotlib.figure import Figure
@@ -270,7 +288,7 @@ def effect_size_figure(content: Content, width: float = 8.0) -> Figure:
         colour, hatch = CERTAINTY_STYLE.get(row.certainty_id, CERTAINTY_STYLE["not_graded"])
         effect, mid = float(row.effect), float(row.mid)
         ax.barh([0], [effect], height=0.6, color=colour, hatch=hatch, edgecolor="#000000", linewidth=0.8)
-        ax.axvline(mid, color=MID_COLOUR, linestyle="--", linewidth=1.5)
+        ax.axvline(mid, color=ink, linestyle="--", linewidth=1.5)
         # Labels sit above the bar so they never cross the MID line.
         ax.text(mid, 0.62, f" MID {_number(mid)}", va="center", ha="left", fontsize=9, fontweight="bold")
         ax.text(0, 0.62, f"{effect:.1f}; certainty: {row.certainty.lower()}", va="center", ha="left", fontsize=9)

@@ -120,6 +120,14 @@ class QuestionResult:
     explanation: str
     option_feedback: tuple[tuple[str, bool, str], ...]  # (label, learner right on it, note)
     sources: tuple[tuple[str, str], ...]  # (id, citation)
+    #: The share of the question earned: 1 or 0 for a single choice; for a checklist, the share of its
+    #: options put on the right side (7 of 10 right earns 0.7, not nothing).
+    credit: float = 0.0
+
+    @property
+    def missed(self) -> tuple[tuple[str, str], ...]:
+        """The checklist options the learner got wrong, with why: (label, note)."""
+        return tuple((label, note) for label, right, note in self.option_feedback if not right)
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,11 @@ class QuizResult:
     def total(self) -> int:
         return len(self.results)
 
+    @property
+    def points(self) -> float:
+        """The credit over the questions (a question is worth one point)."""
+        return sum(result.credit for result in self.results)
+
 
 @dataclass
 class Session:
@@ -150,6 +163,7 @@ class Session:
     right: int = 0
     total: int = 0
     cases: int = 0
+    points: float = 0.0
     history: list[QuizResult] = field(default_factory=list)
     locked: set[str] = field(default_factory=set)
 
@@ -168,6 +182,7 @@ class Session:
             raise RuntimeError(f"case {quiz.case_id!r} has been submitted; choose Next case to try another")
         result = grade(quiz, answers)
         self.right += result.right
+        self.points += result.points
         self.total += result.total
         self.cases += 1
         self.history.append(result)
@@ -175,11 +190,19 @@ class Session:
         return result
 
     def summary(self) -> str:
-        """The score in words, e.g. "Score this session: 5 of 6 questions right over 2 cases"."""
+        """The score in words, e.g. "Score this session: 5.4 of 6 points; 5 of 6 questions right over 2 cases"."""
         if not self.total:
             return "Score this session: no answers submitted yet"
         cases = "case" if self.cases == 1 else "cases"
-        return f"Score this session: {self.right} of {self.total} questions right over {self.cases} {cases}"
+        return (
+            f"Score this session: {format_points(self.points)} of {self.total} points; "
+            f"{self.right} of {self.total} questions right over {self.cases} {cases}"
+        )
+
+
+def format_points(points: float) -> str:
+    """Points with at most one decimal: 3, 2.7."""
+    return f"{points:.1f}".removesuffix(".0")
 
 
 # --- building the questions -------------------------------------------------------------------------
@@ -429,10 +452,16 @@ def grade_question(question: Question, value: Any, citations: Mapping[str, str])
         for option in question.options
         if question.kind == MULTIPLE or option.key in chosen | question.answer
     )
+    judged = [right for _, right, _ in feedback]
+    correct = chosen == question.answer
+    # Unanswered earns nothing, even where leaving every box empty would put some options right.
+    partial = question.kind == MULTIPLE and judged and chosen
+    credit = sum(judged) / len(judged) if partial else float(correct)
     return QuestionResult(
         question_id=question.id,
         prompt=question.prompt,
-        correct=chosen == question.answer,
+        correct=correct,
+        credit=credit,
         chosen=tuple(option.label for option in question.options if option.key in chosen),
         expected=tuple(option.label for option in question.options if option.key in question.answer),
         explanation=question.explanation,

@@ -20,6 +20,7 @@ Nothing here imports Voilà until :func:`serve` runs, so ``backcare-nb plan`` st
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,7 @@ class ServeOptions:
     kernel_memory_mb: int = limits.DEFAULT_KERNEL_MEMORY_MB  # 0: no limit
     allowed_hosts: tuple[str, ...] = ()  # host names beyond loopback and the bound address
     public_url: str | None = None  # the address viewers use; its host name is allowed too
+    class_db: str | None = None  # live class store: a directory (SQLite) or a postgresql:// URL
 
 
 def voila_argv(options: ServeOptions) -> list[str]:
@@ -130,6 +132,11 @@ def prepare_environment(options: ServeOptions, environ: dict[str, str] | None = 
         environ["VOILA_APP_IP"] = options.host
     if options.public_url:
         environ["BACKCARE_PUBLIC_URL"] = options.public_url  # the handouts' QR code and link
+    if options.class_db:
+        environ["BACKCARE_CLASS_DB"] = options.class_db  # where every kernel's live class answers meet
+    if options.token:
+        # A live class's presenter controls also open with the server's token; kernels get its hash only.
+        environ["BACKCARE_TOKEN_SHA256"] = hashlib.sha256(options.token.strip().encode("utf-8")).hexdigest()
 
 
 def serve(options: ServeOptions) -> int:

@@ -298,7 +298,7 @@ def timeline_svg(
                         middle(lane) + 4,
                         label,
                         text_anchor="middle",
-                        font_size="12",
+                        font_size="12.5",
                         fill="#1a1a1a",
                     )
                 )
@@ -378,7 +378,7 @@ def timeline_svg(
     text = description if description is not None else timeline_text(plan, content, days)
     return (
         f'<svg class="bc-timeline-svg" role="img" viewBox="0 0 {WIDTH} {_number(height)}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-size="12" fill="currentColor" '
+        f'xmlns="http://www.w3.org/2000/svg" font-size="12.5" fill="currentColor" '
         'style="color:var(--jp-content-font-color1, #1a1a1a);background:var(--jp-layout-color0, #ffffff);'
         'font-family:sans-serif">'
         f"<title>{escape(text)}</title>{''.join(parts)}</svg>"

@@ -197,7 +197,16 @@ def test_lens_controls_have_visible_labels(content):
 
 def test_lens_embeds_the_chart_as_a_png_with_its_text_as_alt(content):
     app = EvidenceLensApp(content)
-    match = re.search(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"', app.chart.value)
+    # One picture per theme (the page shows the dark one on the dark theme), each with the same words.
+    pictures = re.findall(
+        r'<img class="bc-chart-(light|dark)" src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"',
+        app.chart.value,
+    )
+    assert [theme for theme, _, _ in pictures] == ["light", "dark"]
+    assert pictures[0][1] != pictures[1][1]
+    match = re.search(
+        r'<img class="bc-chart-dark" src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"', app.chart.value
+    )
     assert match
     assert base64.b64decode(match.group(1)).startswith(b"\x89PNG\r\n\x1a\n")
     assert unescape(match.group(2)) == effect_size_text(content)

@@ -26,7 +26,7 @@ from backcare_nb.quiz import (
     right_answers,
 )
 from backcare_nb.ui.callbacks import FRIENDLY_MESSAGE, guarded
-from backcare_nb.ui.quiz import NOT_SUBMITTED, QuizApp
+from backcare_nb.ui.quiz import NOT_SUBMITTED, QuizApp, feedback_html
 
 CASES_CSV = Path(__file__).resolve().parents[1] / "data" / "cases.csv"
 CASE_ROWS = list(csv.DictReader(CASES_CSV.open(encoding="utf-8")))
@@ -206,7 +206,7 @@ def test_session_scores_and_locks_each_case(content):
     second = build_quiz("day14_improving", content)
     session.submit(second, {})
     assert (session.right, session.total, session.cases) == (3, 6, 2)
-    assert session.summary() == "Score this session: 3 of 6 questions right over 2 cases"
+    assert session.summary() == "Score this session: 3 of 6 points; 3 of 6 questions right over 2 cases"
     with pytest.raises(RuntimeError, match="submitted"):
         session.submit(first, right_answers(first))
     session.unlock("desk_day2")
@@ -365,3 +365,22 @@ def test_a_failing_callback_shows_a_friendly_message_and_logs(caplog):
     assert FRIENDLY_MESSAGE in broken.message.value
     assert "Traceback" not in broken.message.value and "KeyError" not in broken.message.value
     assert any("Broken._on_click" in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+def test_the_plan_question_gives_credit_per_item_and_says_what_was_missed(content):
+    quiz = build_quiz("desk_day2", content)
+    items = quiz.question("items")
+    right = set(items.answer)
+    wrong = [option.key for option in items.options if option.key not in right]
+    # All the right items but one, and one wrong item ticked: two options misplaced.
+    chosen = (right - {sorted(right)[0]}) | {wrong[0]}
+    result = grade(quiz, {"items": chosen}).results[-1]
+    total = len(items.options)
+    assert not result.correct
+    assert result.credit == pytest.approx((total - 2) / total)
+    assert len(result.missed) == 2 and all(note for _, note in result.missed)
+    shown = feedback_html(grade(quiz, {"items": chosen}))
+    assert f"({total - 2} of {total} right)" in shown
+    assert "Missed, and why:" in shown
+    # Nothing ticked earns nothing, though leaving the wrong boxes empty is right for them.
+    assert grade(quiz, {}).results[-1].credit == 0

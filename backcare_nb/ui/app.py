@@ -27,6 +27,7 @@ from backcare_nb.scenario import ECHO_LENGTH, MAX_DAYS, MAX_QUERY_LENGTH, scenar
 from backcare_nb.ui.callbacks import log_to_server
 from backcare_nb.ui.dashboard import DashboardApp
 from backcare_nb.ui.evidence import EvidenceLensApp
+from backcare_nb.ui.live import ClassLearnerApp
 from backcare_nb.ui.quiz import QuizApp
 
 logger = logging.getLogger("backcare_nb")
@@ -67,6 +68,11 @@ def _open_evidence(content: Content, query: str) -> tuple[Any, list[str]]:
     return EvidenceLensApp(content, day=min(scenario.days_since_onset, MAX_DAYS)), notices
 
 
+def _open_class(content: Content, query: str) -> tuple[Any, list[str]]:
+    # A learner's page in a live class (?page=class&join=CODE); without a code it asks for one.
+    return ClassLearnerApp(content, code=(_last(query, "join") or "")[:ECHO_LENGTH]), []
+
+
 #: The pages, in navigation order; the first is the default.
 PAGES: dict[str, Page] = {
     page.name: page
@@ -74,6 +80,7 @@ PAGES: dict[str, Page] = {
         Page("dashboard", "Dashboard", "Low back spasms: how the advice changes, day by day", _open_dashboard),
         Page("quiz", "Quiz", "Test yourself on the teaching cases", _open_quiz),
         Page("evidence", "Evidence lens", "The article's advice against the guidelines", _open_evidence),
+        Page("class", "Join a class", "Live class: answer the case on your phone", _open_class),
     )
 }
 DEFAULT_PAGE = "dashboard"

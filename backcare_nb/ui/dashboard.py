@@ -235,6 +235,14 @@ class DashboardApp:
         app.add_class("bc-app")
         # Presenter mode: play the days, and a bar across the top in large type for a projector.
         self.presenter = PresenterControls(self.days_slider, app)
+        # Live class (docs/live-class.md): a toggle in the presenter bar opens the class panel above the result.
+        self.class_toggle = widgets.ToggleButton(
+            value=False, description="Live class", icon="users", tooltip="The room answers a teaching case on phones"
+        )
+        self.class_toggle.add_class("bc-class-toggle")
+        self.class_box = widgets.VBox(layout=widgets.Layout(display="none", width="100%"))
+        bar = self.presenter.container.children
+        self.presenter.container.children = (*bar[:2], self.class_toggle, *bar[2:])
         day = widgets.VBox([self.days_text, self.days_slider])
         day.add_class("bc-day")
         key = widgets.VBox([heading("Scenario"), day, self.episode_picker, self.case_picker, self.presenter.container])
@@ -243,14 +251,21 @@ class DashboardApp:
         more.add_class("bc-more")
         controls = widgets.VBox([key, more], layout=widgets.Layout(flex="0 1 24rem"))
         controls.add_class("bc-controls")  # the template marks it as the page's complementary landmark
-        self.case_reset = widgets.Button(description="Back to the case", layout=widgets.Layout(display="none"))
+        # Under the case: a note when the scenario has moved away from it, and the way back. They sit
+        # in their own row so the case panel's HTML (and any details the viewer opened) stays as it is.
+        self.case_reset = widgets.Button(description="Back to the case")
         self.case_reset.add_class("bc-case-reset")
+        self.case_note = self._html()
+        self.case_row = widgets.HBox(
+            [self.case_reset, self.case_note], layout=widgets.Layout(display="none", align_items="center")
+        )
         self.teaching = self._build_teaching()
         later = ("style", "takeaways", "related", "handout", "disclaimer")
         before = [name for name in OUTPUT_NAMES if name not in later]
         children: list[widgets.Widget] = [self.outputs[name] for name in before]
         # The reset button sits right under the case panel; the teaching panels before the footer.
-        children.insert(children.index(self.outputs["case"]) + 1, self.case_reset)
+        children.insert(children.index(self.outputs["case"]) + 1, self.case_row)
+        children.insert(children.index(self.outputs["gate"]), self.class_box)
         children += [self.outputs[name] for name in ("takeaways", "related", "handout")]
         children += [*self.teaching, self.outputs["disclaimer"]]
         outputs = widgets.VBox(children, layout=widgets.Layout(flex="1 1 32rem"))
@@ -303,6 +318,21 @@ class DashboardApp:
         for field in self.handout_fields.values():
             field.observe(self._on_handout_field, names="value")
         self.case_reset.on_click(self._on_case_reset)
+        self.class_toggle.observe(self._on_class_toggle, names="value")
+
+    def _on_class_toggle(self, change: dict[str, Any]) -> None:
+        self._safely(self._show_class_panel, change["new"])
+
+    def _show_class_panel(self, shown: bool) -> None:
+        """Open the live class panel (built on first use, on the case on screen) or fold it away."""
+        if shown and not self.class_box.children:
+            from backcare_nb.ui.live import ClassPresenterApp  # only a presenter's kernel needs it
+
+            self.class_panel = ClassPresenterApp(
+                self._content, on_reveal=self.set_scenario, case_id=self.case_picker.value or None
+            )
+            self.class_box.children = (self.class_panel.widget,)
+        self.class_box.layout.display = "flex" if shown else "none"
 
     def _on_case_reset(self, button: widgets.Button) -> None:
         """Back to the teaching case the viewer changed the scenario from."""
@@ -439,10 +469,7 @@ class DashboardApp:
         values = {
             "stage": panels.stage_panel(plan),
             "gate": panels.gate_panel(plan),
-            "case": panels.case_panel(
-                self._cases.get(plan.scenario.case or self._changed_from_case or ""),
-                changed=self._changed_from_case is not None,
-            ),
+            "case": panels.case_panel(self._cases.get(plan.scenario.case or self._changed_from_case or "")),
             "plan": panels.plan_panel(plan),
             "safety": panels.safety_net_panel(plan),
             "timeline": panels.timeline_panel(plan, self._content),
@@ -454,7 +481,11 @@ class DashboardApp:
         }
         for name, value in values.items():
             self.outputs[name].value = value
-        self.case_reset.layout.display = "flex" if self._changed_from_case else "none"
+        # Shown (greyed out until needed) whenever a case is on screen, so the plan below never jumps.
+        self.case_row.layout.display = "flex" if self.case_picker.value != NO_CASE else "none"
+        self.case_reset.disabled = self._changed_from_case is None
+        changed = self._cases.get(self._changed_from_case or "")
+        self.case_note.value = panels.case_changed_note(changed["title"]) if changed else ""
         for group in self.groups.values():
             group.refresh()
         self._plan = plan

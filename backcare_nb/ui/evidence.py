@@ -26,7 +26,6 @@ from backcare_nb.evidence import (
     evidence_table,
     reconcile_day,
 )
-from backcare_nb.render import DISCLAIMER
 from backcare_nb.scenario import MAX_DAYS
 
 if TYPE_CHECKING:
@@ -109,11 +108,18 @@ class EvidenceLensApp:
         self.message = widgets.HTML()
 
     def _build_chart(self) -> None:
+        # A light and a dark picture; the page's CSS shows the one for its theme (panels.CSS).
         text = effect_size_text(self.content)
-        png = figure_png_base64(effect_size_figure(self.content))
-        self.chart = widgets.HTML(
-            f'<figure style="margin:0"><img src="data:image/png;base64,{png}" alt="{escape(text)}" '
+        pictures = "".join(
+            f'<img class="bc-chart-{theme}" src="data:image/png;base64,{png}" alt="{escape(text)}" '
             'style="max-width:100%;height:auto">'
+            for theme, png in (
+                ("light", figure_png_base64(effect_size_figure(self.content))),
+                ("dark", figure_png_base64(effect_size_figure(self.content, dark=True))),
+            )
+        )
+        self.chart = widgets.HTML(
+            f'<figure style="margin:0">{pictures}'
             "<figcaption>Effect sizes against the minimal important difference (MID).</figcaption></figure>"
             f"<details><summary>The chart as text</summary><pre style='white-space:pre-wrap'>{escape(text)}</pre>"
             "</details>"
@@ -127,8 +133,11 @@ class EvidenceLensApp:
         self.container = widgets.VBox(
             [
                 widgets.HTML(
-                    "<h2>Evidence lens</h2><p>The article's advice, claim by claim, against the guidelines "
-                    f"and reviews in data/.</p><p><em>{escape(DISCLAIMER)}</em></p>"
+                    "<h2>How to read the lens</h2><p>Each piece of the article's advice is set against the "
+                    "guidelines and reviews: where they agree, where the article goes further than the evidence, "
+                    "and where they conflict. Move the day to see the article's stage beside the guidelines' "
+                    "name for that time; the chart shows how large each effect is against the smallest change "
+                    "patients notice.</p>"
                 ),
                 self.message,
                 widgets.HTML("<h3>What the day means: the article and the guidelines</h3>"),

@@ -99,6 +99,10 @@ body[data-jp-theme-light='false'] .bc-page :focus-visible,
 body[data-jp-theme-light='false'] .bc-app :focus-visible { outline-color: #8ab4f8 !important; }
 /* The controls: a column that stays in view while the plan scrolls (desktop widths). */
 .bc-page, .bc-app, .bc-app .bc-body { overflow: visible; }
+/* Sticky needs every box between it and the page's scrolling area to let it overflow (JupyterLab's
+   output area clips by default). */
+.jp-OutputArea:has(.bc-app), .jp-OutputArea-child:has(.bc-app), .jp-OutputArea-output:has(.bc-app) {
+  overflow: visible; }
 .bc-app .bc-controls { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; z-index: 2;
   background: var(--jp-layout-color1, #fff); }
 .bc-app .bc-day .widget-slider { width: 100%; min-height: 36px; }
@@ -107,8 +111,12 @@ body[data-jp-theme-light='false'] .bc-app :focus-visible { outline-color: #8ab4f
 .bc-app button.bc-presenter-toggle { width: auto; padding: 0 .8rem; }
 .bc-app button.bc-disclosure { justify-content: flex-start; text-align: left; font-weight: 600; margin-top: .4rem; }
 .bc-app button.bc-open-panel { font-weight: 600; margin: .6rem 0 .2rem; }
-.bc-app .bc-case-changed { border-left: 4px solid #b36b00; padding-left: .5rem; }
+.bc-app .bc-case-changed { border-left: 4px solid #b36b00; padding-left: .5rem; margin: 0 0 0 .6rem; }
 .bc-app .bc-teaching { overflow-x: auto; max-width: 100%; }
+.bc-app .bc-chart-dark { display: none; }
+body[data-jp-theme-light='false'] .bc-app .bc-chart-dark { display: inline; }
+body[data-jp-theme-light='false'] .bc-app .bc-chart-light { display: none; }
+.bc-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .bc-reduced-motion { display: none; }
 @media (prefers-reduced-motion: reduce) { .bc-app .bc-play { display: none; } .bc-reduced-motion { display: block; } }
 .bc-app .bc-timeline-words { display: none; }
@@ -199,31 +207,26 @@ def notices_panel(notices: Iterable[str]) -> str:
     return "".join(f'<p class="bc-notice" role="status">{escape(notice)}</p>' for notice in notices)
 
 
-def case_panel(case: Mapping[str, Any] | None, changed: bool = False) -> str:
-    """The teaching case's story and learning points, or "" when no case is chosen.
-
-    ``changed``: the viewer has moved a control since choosing the case, so the plan below is no
-    longer the case's; the panel stays (nothing jumps) and says so.
-    """
+def case_panel(case: Mapping[str, Any] | None) -> str:
+    """The teaching case's story and learning points, or "" when no case is chosen."""
     if not case:
         return ""
     points = "".join(f"<li>{escape(point)}</li>" for point in case["learning_points"])
-    title = escape(case["title"])
-    if changed:
-        ask = (
-            f'<p class="bc-case-changed" role="status"><strong>Changed from the case "{title}".</strong> '
-            "The plan shows your changes; choose Back to the case to reset.</p>"
-        )
-    else:
-        # Predict, then reveal: the learning points give the answers away, so they wait behind a click.
-        ask = (
-            "<p><strong>Before you read the plan:</strong> what level of concern, which stage, and what "
-            "belongs in the plan today?</p>"
-        )
+    # Predict, then reveal: the learning points give the answers away, so they wait behind a click.
     return (
-        f'<div class="bc-case"><h2 class="bc-heading">Teaching case: {title}</h2>'
-        f"<p>{escape(case['scenario'])}</p>{ask}"
+        f'<div class="bc-case"><h2 class="bc-heading">Teaching case: {escape(case["title"])}</h2>'
+        f"<p>{escape(case['scenario'])}</p>"
+        "<p><strong>Before you read the plan:</strong> what level of concern, which stage, and what belongs "
+        "in the plan today?</p>"
         f"<details><summary>Show the learning points</summary><ul>{points}</ul></details></div>"
+    )
+
+
+def case_changed_note(title: str) -> str:
+    """Beside "Back to the case": the plan on screen is no longer the case's, because a control moved."""
+    return (
+        f'<p class="bc-case-changed" role="status">Changed from the case "{escape(title)}": '
+        "the plan shows your changes.</p>"
     )
 
 
@@ -254,7 +257,8 @@ def item_html(item: PlanItem) -> str:
         f'<span class="bc-item-title">{e(item.title)}</span>{status} {_origin(item.origin)}'
         f'<div class="bc-dose">{e(item.dose)}</div>'
         f'<div class="bc-timing">When: {e(item.timing)}</div>{cautions}{instead}'
-        f"<details><summary>Why, and the evidence</summary><p>{e(item.rationale)}</p>{how}"
+        f'<details><summary>Why, and the evidence<span class="bc-sr">: {e(item.title)}</span></summary>'
+        f"<p>{e(item.rationale)}</p>{how}"
         f"{_evidence(item)}</details></li>"
     )
 
@@ -376,7 +380,7 @@ def handout_panel(plan: Plan, details: HandoutDetails | None = None, served_at: 
 def disclaimer_panel(review_line: str = "") -> str:
     """The footer that says what this is, and which version of the content, reviewed when."""
     review = f' <span class="bc-review">{escape(review_line)}.</span>' if review_line else ""
-    return f'<footer class="bc-disclaimer">{escape(DISCLAIMER)}{review}</footer>'
+    return f'<div class="bc-disclaimer" role="note">{escape(DISCLAIMER)}{review}</div>'
 
 
 def error_panel(message: str = "") -> str:

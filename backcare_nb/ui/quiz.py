@@ -13,8 +13,16 @@ from html import escape
 import ipywidgets as widgets
 
 from backcare_nb.content import Content, load_content
-from backcare_nb.quiz import MULTIPLE, Question, QuestionResult, Quiz, QuizResult, Session, build_quiz
-from backcare_nb.render import DISCLAIMER
+from backcare_nb.quiz import (
+    MULTIPLE,
+    Question,
+    QuestionResult,
+    Quiz,
+    QuizResult,
+    Session,
+    build_quiz,
+    format_points,
+)
 from backcare_nb.ui import panels
 from backcare_nb.ui.callbacks import guarded
 
@@ -75,8 +83,10 @@ class QuizApp:
 
     def _build_layout(self) -> None:
         header = widgets.HTML(
-            "<h2>Self-check quiz on the teaching cases</h2>"
-            f'<p class="bc-disclaimer"><strong>{escape(DISCLAIMER)}</strong></p>'
+            "<h2>How it works</h2><p>Pick a teaching case and answer three questions about it: the stage, "
+            "the level of concern, and what belongs in the plan today. Then choose <strong>Submit</strong> to "
+            "see what was right, why, and the sources. A plan question earns credit for each item you place "
+            "right. Your answers are not stored or shared.</p>"
         )
         self.container = widgets.VBox(
             [
@@ -214,13 +224,21 @@ def _mark(right: bool) -> str:
 def _question_html(number: int, result: QuestionResult) -> str:
     chosen = ", ".join(result.chosen) or "no answer"
     expected = ", ".join(result.expected) or "none"
+    title = escape(QUESTION_TITLES.get(result.question_id, result.question_id))
+    mark = _mark(result.correct)
+    if not result.correct and result.credit > 0:
+        mark += f" ({len(result.option_feedback) - len(result.missed)} of {len(result.option_feedback)} right)"
     parts = [
-        f"<h4>{number}. {escape(QUESTION_TITLES.get(result.question_id, result.question_id))}: "
-        f"{_mark(result.correct)}</h4>",
+        f"<h4>{number}. {title}: {mark}</h4>",
         f"<p>Your answer: {escape(chosen)}. The answer: <strong>{escape(expected)}</strong>.</p>",
         f"<p>{escape(result.explanation)}</p>",
     ]
     if result.question_id == "items":
+        if result.missed:
+            missed = "".join(
+                f"<li><strong>{escape(label)}</strong>. {escape(note)}</li>" for label, note in result.missed
+            )
+            parts.append(f'<p class="bc-missed">Missed, and why:</p><ul>{missed}</ul><p>Every option:</p>')
         rows = "".join(
             f"<li>{_mark(right)}: <strong>{escape(label)}</strong>. {escape(note)}</li>"
             for label, right, note in result.option_feedback
@@ -236,6 +254,7 @@ def feedback_html(result: QuizResult) -> str:
     questions = "".join(_question_html(number, item) for number, item in enumerate(result.results, start=1))
     points = "".join(f"<li>{escape(point)}</li>" for point in result.learning_points)
     return (
-        f'<div class="bc-feedback" role="status"><h3>{result.right} of {result.total} right for this case</h3>'
+        f'<div class="bc-feedback" role="status"><h3>{result.right} of {result.total} right for this case '
+        f"({format_points(result.points)} of {result.total} points)</h3>"
         f"{questions}<h4>Learning points</h4><ul>{points}</ul></div>"
     )

@@ -243,17 +243,33 @@ class DashboardPage:
 
     # controls, found by their visible labels as a viewer (or a screen reader) finds them
     def slider_handle(self, label: str):
-        box = self.page.locator(".widget-slider").filter(has=self.page.get_by_text(label, exact=True))
-        return box.locator("[role=slider]")
+        # The page's template names each slider handle after its label (or, for the days, its tooltip).
+        return self.page.get_by_role("slider", name=label, exact=True)
 
     def slider_value(self, label: str) -> int:
-        return round(float(self.slider_handle(label).get_attribute("aria-valuenow")))
+        """The number a slider shows: the day of the days slider (its stops are uneven), else its value."""
+        handle = self.slider_handle(label)
+        text = handle.get_attribute("aria-valuetext") or ""
+        if text.startswith("Day "):
+            return int(text.removeprefix("Day "))
+        return round(float(handle.get_attribute("aria-valuenow")))
+
+    def day_box(self):
+        """The number box for the days since onset (any day 0-365)."""
+        return self.page.get_by_label("Days since onset (0-365)")
 
     def select(self, label: str):
         return self.page.get_by_label(label, exact=True)
 
     def checkbox(self, label: str):
-        return self.page.get_by_role("checkbox", name=label, exact=True)
+        """A checkbox by its label; the folded groups (red flags, cautions) are opened first if need be."""
+        box = self.page.get_by_role("checkbox", name=label, exact=True)
+        if not box.first.is_visible():  # folded away: hidden boxes are not in the accessibility tree
+            # Handles, not a locator: each click changes its button's text from "(show)" to "(hide)".
+            for button in self.page.locator("button.bc-disclosure", has_text="(show)").element_handles():
+                button.click()
+            box.first.wait_for(state="visible", timeout=UPDATE_MS)
+        return box
 
     # waiting for the kernel's answer
     def expect_text(self, selector: str, text: str) -> None:

@@ -122,7 +122,7 @@ def test_crafted_widget_messages_bring_back_no_traceback(dashboard_server):
     socket = KernelSocket.open(dashboard_server.origin, kernel_id_of(page))
     try:
         states = socket.widget_states()
-        slider = next(i for i, s in states.items() if s.get("description") == "Days since onset")
+        slider = next(i for i, s in states.items() if s.get("description") == "Days since onset (0-365)")
         episode = next(i for i, s in states.items() if s.get("description") == "Episode")
         crafted = [
             {"comm_id": slider, "data": {"method": "update", "state": {"value": "abc"}, "buffer_paths": []}},

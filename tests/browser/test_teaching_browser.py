@@ -295,7 +295,7 @@ def test_a_deep_linked_day_survives_the_play_link_and_play_starts_there(dashboar
     dashboard.expect_text(".bc-stage", "Day 40")
     # Once the page has settled (the link copies values on load), the slider still holds day 40.
     dashboard.page.wait_for_load_state("networkidle")
-    assert dashboard.slider_value(DAYS) == 40
+    assert dashboard.day_box().input_value() == "40"
     assert stage_day(dashboard) == 40
 
     play_button(dashboard, "Play").click()
@@ -306,7 +306,7 @@ def test_a_deep_linked_day_survives_the_play_link_and_play_starts_there(dashboar
     expect(play_button(dashboard, "Play")).to_be_visible()
 
 
-def test_large_type_enlarges_the_app(dashboard):
+def test_presenter_mode_enlarges_the_app(dashboard):
     dashboard.open()
     app = dashboard.page.locator(".bc-app").first
     stage = dashboard.page.locator(".bc-stage").first
@@ -314,11 +314,11 @@ def test_large_type_enlarges_the_app(dashboard):
     title_size = float(
         dashboard.page.locator(".bc-item-title").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     )
-    expect(app).not_to_have_class(re.compile(r"\bbc-large\b"))
+    expect(app).not_to_have_class(re.compile(r"\bbc-presenting\b"))
 
-    toggle = dashboard.page.get_by_role("button", name="Large type")
+    toggle = dashboard.page.get_by_role("button", name="Presenter mode")
     toggle.click()
-    expect(app).to_have_class(re.compile(r"\bbc-large\b"), timeout=UPDATE_MS)
+    expect(app).to_have_class(re.compile(r"\bbc-presenting\b"), timeout=UPDATE_MS)
     stage.page.wait_for_function(
         "size => parseFloat(getComputedStyle(document.querySelector('.bc-stage')).fontSize) > size",
         arg=size,
@@ -331,7 +331,7 @@ def test_large_type_enlarges_the_app(dashboard):
     )
 
     toggle.click()
-    expect(app).not_to_have_class(re.compile(r"\bbc-large\b"), timeout=UPDATE_MS)
+    expect(app).not_to_have_class(re.compile(r"\bbc-presenting\b"), timeout=UPDATE_MS)
 
 
 # --- the dark theme -------------------------------------------------------------------------------
@@ -371,8 +371,11 @@ def test_the_dark_theme_works_end_to_end(dashboard, dark_server):
     assert faint == [], faint
 
     # The teaching panels under the plan (compare view, evidence lens) read as well.
-    for title, ready in (("Compare two scenarios", ".bc-compare-table"), ("Evidence lens", ".bc-evidence-table")):
-        page.get_by_text(title, exact=True).click()
+    for title, ready in (
+        ("Open: Compare with another day", ".bc-compare-table"),
+        ("Open: Evidence lens at this day", ".bc-evidence-table"),
+    ):
+        page.get_by_role("button", name=title).click()
         page.locator(ready).first.wait_for(state="visible", timeout=UPDATE_MS)
         panel_colours = seen_colours(dashboard, ".bc-teaching")
         assert any(entry["tag"] == "td" for entry in panel_colours), f"no table cell read in {title}"
