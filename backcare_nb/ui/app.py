@@ -27,7 +27,6 @@ from backcare_nb.scenario import ECHO_LENGTH, MAX_DAYS, MAX_QUERY_LENGTH, scenar
 from backcare_nb.ui.callbacks import log_to_server
 from backcare_nb.ui.dashboard import DashboardApp
 from backcare_nb.ui.evidence import EvidenceLensApp
-from backcare_nb.ui.live import ClassLearnerApp
 from backcare_nb.ui.quiz import QuizApp
 
 logger = logging.getLogger("backcare_nb")
@@ -70,6 +69,9 @@ def _open_evidence(content: Content, query: str) -> tuple[Any, list[str]]:
 
 def _open_class(content: Content, query: str) -> tuple[Any, list[str]]:
     # A learner's page in a live class (?page=class&join=CODE); without a code it asks for one.
+    # Imported here: the class store imports sqlite3, which the static site's browser Python lacks.
+    from backcare_nb.ui.live import ClassLearnerApp
+
     return ClassLearnerApp(content, code=(_last(query, "join") or "")[:ECHO_LENGTH]), []
 
 
