@@ -25,7 +25,7 @@ from backcare_nb.content import Content
 from backcare_nb.render import DISCLAIMER
 from backcare_nb.scenario import ECHO_LENGTH, MAX_DAYS, MAX_QUERY_LENGTH, scenario_from_query
 from backcare_nb.ui.callbacks import log_to_server
-from backcare_nb.ui.dashboard import DashboardApp
+from backcare_nb.ui.dashboard import LIVE_CLASS, DashboardApp
 from backcare_nb.ui.evidence import EvidenceLensApp
 from backcare_nb.ui.quiz import QuizApp
 
@@ -69,7 +69,7 @@ def _open_evidence(content: Content, query: str) -> tuple[Any, list[str]]:
 
 def _open_class(content: Content, query: str) -> tuple[Any, list[str]]:
     # A learner's page in a live class (?page=class&join=CODE); without a code it asks for one.
-    # Imported here: the class store imports sqlite3, which the static site's browser Python lacks.
+    # Imported here: only a learner's kernel needs the class store (and its sqlite3).
     from backcare_nb.ui.live import ClassLearnerApp
 
     return ClassLearnerApp(content, code=(_last(query, "join") or "")[:ECHO_LENGTH]), []
@@ -84,6 +84,8 @@ PAGES: dict[str, Page] = {
         Page("evidence", "Evidence lens", "The article's advice against the guidelines", _open_evidence),
         Page("class", "Join a class", "Live class: answer the case on your phone", _open_class),
     )
+    # In the browser's Python (the static site) there is no shared store for a class to meet in.
+    if page.name != "class" or LIVE_CLASS
 }
 DEFAULT_PAGE = "dashboard"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -39,6 +40,8 @@ from backcare_nb.ui.presenter import PresenterControls
 logger = logging.getLogger("backcare_nb")
 
 SLIDER_DAYS = 120  # the slider's range; the text box reaches MAX_DAYS
+#: A live class needs a store the room's kernels share; Python in the browser (the static site) has none.
+LIVE_CLASS = sys.platform != "emscripten"
 DAILY_UNTIL = 28  # the slider stops at every day of the first four weeks, where most advice changes
 NO_CASE = ""
 WIDE_LABELS = {"description_width": "initial"}
@@ -241,8 +244,9 @@ class DashboardApp:
         )
         self.class_toggle.add_class("bc-class-toggle")
         self.class_box = widgets.VBox(layout=widgets.Layout(display="none", width="100%"))
-        bar = self.presenter.container.children
-        self.presenter.container.children = (*bar[:2], self.class_toggle, *bar[2:])
+        if LIVE_CLASS:
+            bar = self.presenter.container.children
+            self.presenter.container.children = (*bar[:2], self.class_toggle, *bar[2:])
         day = widgets.VBox([self.days_text, self.days_slider])
         day.add_class("bc-day")
         key = widgets.VBox([heading("Scenario"), day, self.episode_picker, self.case_picker, self.presenter.container])

@@ -114,16 +114,16 @@ def test_flags_and_cautions_fold_into_groups_that_count_and_are_big_enough_to_to
     cautions = page.get_by_role("button", name="Medication cautions: 1 ticked (show)")
     expect(flags).to_be_visible()
     expect(cautions).to_be_visible()
-    assert not themed.checkbox("Fever with the back pain").is_visible()  # folded away
+    assert not page.get_by_role("checkbox", name="Fever with the back pain").is_visible()  # folded away
     # By keyboard: focus the header, Enter opens it.
     flags.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Red flags: 1 ticked (hide)")).to_be_visible(timeout=UPDATE_MS)
-    fever = themed.checkbox("Fever with the back pain")
+    fever = page.get_by_role("checkbox", name="Fever with the back pain")
     expect(fever).to_be_visible()
     expect(fever).to_be_checked()
     targets = [
-        page.locator(".bc-controls .widget-checkbox label").first,
+        page.locator(".bc-controls .widget-checkbox label.widget-label-basic").first,
         page.locator("button.bc-disclosure").first,
         page.locator(".bc-controls select").first,
         page.locator(".bc-nav a").first,
