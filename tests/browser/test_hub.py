@@ -110,8 +110,17 @@ def stage_text(days: int) -> str:
 
 
 def log_in(page, hub: Hub, name: str) -> None:
-    page.goto(f"{hub.origin}/hub/login", wait_until="domcontentloaded")
-    page.locator("input[name=username]").wait_for(state="visible", timeout=PAGE_READY_MS)
+    # Just after start-up the proxy may answer before the hub's route is in place (an error page that
+    # never turns into the form): ask again until the login form is there, within PAGE_READY_MS.
+    field = page.locator("input[name=username]")
+    for _ in range(PAGE_READY_MS // 15_000):
+        page.goto(f"{hub.origin}/hub/login", wait_until="domcontentloaded")
+        try:
+            field.wait_for(state="visible", timeout=15_000)
+            break
+        except Exception:
+            continue
+    field.wait_for(state="visible", timeout=15_000)
     page.locator("input[name=username]").fill(name)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("input[type=submit], button[type=submit]").first.click()
