@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import _descendants as descendants  # every process below a pid
+
 REPO = Path(__file__).resolve().parents[2]
 NODE_BIN = REPO / "tests" / "node" / "node_modules" / ".bin"
 START_SECONDS = 90
@@ -96,24 +98,6 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid``, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, queue = [], [pid]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            found.append(child)
-            queue.append(child)
-    return found
 
 
 def command_line(pid: int) -> list[str]:
