@@ -139,11 +139,16 @@ def _day_range(first: int, last: int) -> str:
     return f"day {first}" if first == last else f"days {first}-{last}"
 
 
-def timeline_text(plan: Plan, content: Content, days: int = 120) -> str:
-    """A text alternative to the timeline picture, saying in words what it shows."""
+def timeline_text(plan: Plan, content: Content, days: int = 120, mark_day: bool = True) -> str:
+    """A text alternative to the timeline picture, saying in words what it shows.
+
+    With ``mark_day`` false the words leave out which day is marked, for a picture whose day marker
+    is drawn separately (:func:`day_marker_svg`) and which stays the same from day to day.
+    """
     day = plan.scenario.days_since_onset
     episode = EPISODE_PHRASES[plan.scenario.episode]
-    parts = [f"Timeline of days 0 to {days} since onset for {episode}; the current day, {day}, is marked."]
+    marked = f"; the current day, {day}, is marked" if mark_day else ""
+    parts = [f"Timeline of days 0 to {days} since onset for {episode}{marked}."]
     parts.append(
         "Article stages: "
         + "; ".join(
@@ -226,19 +231,22 @@ _PATTERNS = (
 )
 
 
-def timeline_svg(
-    plan: Plan, content: Content, days: int = 120, mark_day: bool = True, description: str | None = None
-) -> str:
-    """The timeline as an inline SVG element.
+@dataclass(frozen=True)
+class TimelineLayout:
+    """Where everything goes in the picture of one plan's timeline: the same for every day of a
+    scenario, so a dashboard draws it once and moves only the day marker (:func:`day_marker_svg`)."""
 
-    Top lanes show the article's stages and the guideline bands; below, one row per item, grouped
-    under its category, with a bar over the days it applies (hatched when a caution changes it).
-    The scenario's day is marked with a vertical line (at the right end, with an arrow, when it is
-    past ``days``) unless ``mark_day`` is false. The day axis is on a square-root scale so the
-    first week gets room. The picture's accessible name is ``description``, by default
-    :func:`timeline_text` (pass it when it is already at hand); each bar also says what it is when
-    pointed at.
-    """
+    rows: tuple[TimelineRow, ...]
+    labels: tuple[tuple[str, bool], ...]  # (words, bold) for each row, top to bottom
+    bars: tuple[tuple[int, TimelineRow], ...]  # (row number, item) for each item's row
+    axis: _Axis
+    bottom: float  # y of the day axis
+    legend: tuple[tuple[str, str], ...]  # (fill, words)
+    height: float
+
+
+def timeline_layout(plan: Plan, content: Content, days: int = 120) -> TimelineLayout:
+    """The layout of ``plan``'s timeline over days 0 to ``days``."""
     rows = [] if plan.gate.replaces_plan else timeline_rows(plan, content, days)
     colours = category_colours(content)
 
@@ -254,11 +262,50 @@ def timeline_svg(
         labels.append((row.title, False))
     if plan.gate.replaces_plan:
         labels.append(("", False))
-    count = len(labels)
 
     label_width = max(len(label) * (BOLD_CHARACTER if bold else CHARACTER) for label, bold in labels)
     axis = _Axis(left=min(label_width, 320) + 16, right=WIDTH - 16, days=days)
-    bottom = TOP + ROW * count
+    bottom = TOP + ROW * len(labels)
+
+    # The legend: categories by colour, then statuses by pattern when more than one is shown.
+    legend: list[tuple[str, str]] = [
+        (colours.get(category_id, OKABE_ITO[-1]), label)
+        for category_id, label in dict.fromkeys((row.category, row.category_label) for row in rows)
+    ]
+    statuses = {status for row in rows for _, _, status in row.spans}
+    if len(statuses) > 1:
+        legend += [
+            (f"url(#{STATUS_PATTERN[status]})" if status in STATUS_PATTERN else "#ffffff", STATUS_LEGEND[status])
+            for status in (ADVISED, CHECK_FIRST, HELD, AVOID)
+            if status in statuses
+        ]
+    legend_top = bottom + AXIS_SPACE + 8
+    height = legend_top + LEGEND_ROW * math.ceil(len(legend) / LEGEND_COLUMNS) + 8
+    return TimelineLayout(tuple(rows), tuple(labels), tuple(bars), axis, bottom, tuple(legend), height)
+
+
+def timeline_svg(
+    plan: Plan,
+    content: Content,
+    days: int = 120,
+    mark_day: bool = True,
+    description: str | None = None,
+    layout: TimelineLayout | None = None,
+) -> str:
+    """The timeline as an inline SVG element.
+
+    Top lanes show the article's stages and the guideline bands; below, one row per item, grouped
+    under its category, with a bar over the days it applies (hatched when a caution changes it).
+    The scenario's day is marked with a vertical line (at the right end, with an arrow, when it is
+    past ``days``) unless ``mark_day`` is false. The day axis is on a square-root scale so the
+    first week gets room. The picture's accessible name is ``description``, by default
+    :func:`timeline_text` (pass it when it is already at hand, and ``layout`` likewise); each bar
+    also says what it is when pointed at.
+    """
+    layout = layout or timeline_layout(plan, content, days)
+    colours = category_colours(content)
+    labels, bars, axis, bottom = layout.labels, layout.bars, layout.axis, layout.bottom
+    count = len(labels)
 
     def middle(row: int) -> float:
         return TOP + ROW * row + ROW / 2
@@ -351,37 +398,36 @@ def timeline_svg(
         )
     )
 
-    # The legend: categories by colour, then statuses by pattern when more than one is shown.
-    legend: list[tuple[str, str]] = [
-        (colours.get(category_id, OKABE_ITO[-1]), label)
-        for category_id, label in dict.fromkeys((row.category, row.category_label) for row in rows)
-    ]
-    statuses = {status for row in rows for _, _, status in row.spans}
-    if len(statuses) > 1:
-        legend += [
-            (f"url(#{STATUS_PATTERN[status]})" if status in STATUS_PATTERN else "#ffffff", STATUS_LEGEND[status])
-            for status in (ADVISED, CHECK_FIRST, HELD, AVOID)
-            if status in statuses
-        ]
     column_width = (WIDTH - 32) / LEGEND_COLUMNS
     legend_top = bottom + AXIS_SPACE + 8
-    for number, (fill, label) in enumerate(legend):
+    for number, (fill, label) in enumerate(layout.legend):
         x = 16 + column_width * (number % LEGEND_COLUMNS)
         y = legend_top + LEGEND_ROW * (number // LEGEND_COLUMNS)
         parts.append(_rect(x, y, 14, 14, fill=fill, stroke=INK, stroke_width="0.6"))
         parts.append(_text(x + 20, y + 12, label))
-    height = legend_top + LEGEND_ROW * math.ceil(len(legend) / LEGEND_COLUMNS) + 8
 
     if mark_day:
         parts.append(_day_marker(axis, plan.scenario.days_since_onset, bottom))
 
-    text = description if description is not None else timeline_text(plan, content, days)
+    text = description if description is not None else timeline_text(plan, content, days, mark_day)
     return (
-        f'<svg class="bc-timeline-svg" role="img" viewBox="0 0 {WIDTH} {_number(height)}" '
+        f'<svg class="bc-timeline-svg" role="img" viewBox="0 0 {WIDTH} {_number(layout.height)}" '
         f'xmlns="http://www.w3.org/2000/svg" font-size="12.5" fill="currentColor" '
         'style="color:var(--jp-content-font-color1, #1a1a1a);background:var(--jp-layout-color0, #ffffff);'
         'font-family:sans-serif">'
         f"<title>{escape(text)}</title>{''.join(parts)}</svg>"
+    )
+
+
+def day_marker_svg(layout: TimelineLayout, day: int) -> str:
+    """Only the day marker, in an SVG the size of the timeline picture, to lay over one drawn
+    without it (``mark_day=False``): moving the day then redraws a few hundred bytes, not the
+    whole picture."""
+    return (
+        f'<svg class="bc-timeline-marker" role="img" aria-label="Day {day} marked on the timeline" '
+        f'viewBox="0 0 {WIDTH} {_number(layout.height)}" xmlns="http://www.w3.org/2000/svg" font-size="12.5" '
+        'style="color:var(--jp-content-font-color1, #1a1a1a);font-family:sans-serif">'
+        f"{_day_marker(layout.axis, day, layout.bottom)}</svg>"
     )
 
 

@@ -107,6 +107,8 @@ def item(app: DashboardApp, item_id: str) -> Element:
 
 
 def handout_link(app: DashboardApp, kind: str = "patient") -> Element:
+    if not page(app).find_all(f"bc-handout-{kind}", tag="a"):
+        app.handout_button.click()  # the handouts are made when the viewer asks for them
     (link,) = page(app).find_all(f"bc-handout-{kind}", tag="a")
     return link
 
@@ -475,13 +477,39 @@ def _timeline_alt(app: DashboardApp) -> str:
 
 def test_the_timeline_is_a_picture_with_a_text_alternative(app):
     alt = _timeline_alt(app)
-    assert "the current day, 2, is marked" in alt
+    assert alt.startswith("Timeline of days 0 to 120 since onset for a first episode.")
+    (marker,) = page(app).find_all("bc-timeline-marker")  # the day's marker says which day it marks
+    assert marker.attrs["aria-label"] == "Day 2 marked on the timeline"
     assert "Acute stage (0-7 days), days 0-7" in alt
     assert "Days 0-7: Heat, Ice" in alt
     assert alt in text_of(app, "bc-timeline")  # and again in words under the picture
     app.days_text.value = 40
     app.episode_picker.value = "recurrent"
     assert "Days 8-120: Bent-over row" in _timeline_alt(app)
+
+
+def test_moving_the_day_redraws_only_the_timeline_marker(app):
+    app.days_slider.value = 3
+    picture = app.outputs["timeline"].value
+    app.days_slider.value = 5
+    assert app.outputs["timeline"].value == picture  # nothing new to send to the browser
+    assert _day_marker(app).text == "Day 5"
+    app.episode_picker.value = "recurrent"  # a new scenario: a new picture
+    assert app.outputs["timeline"].value != picture
+    assert "Bent-over row" in app.outputs["timeline"].value
+
+
+def test_the_handouts_are_made_on_request_then_follow_the_plan(app):
+    assert "bc-handout-patient" not in app.page_html()
+    assert app.handout_button.description == "Make the handouts for this plan"
+    app.handout_button.click()
+    assert handout_link(app).attrs["download"] == "backcare-patient-handout-day2-first.html"
+    assert app.handout_button.description == "Hide the handouts"
+    app.days_text.value = 10
+    assert handout_link(app).attrs["download"] == "backcare-patient-handout-day10-first.html"
+    app.handout_button.click()
+    assert "bc-handout-patient" not in app.page_html()
+    assert page(app).find_all("bc-deep-link")  # the scenario's link stays
 
 
 def test_the_timeline_labels_each_row_and_says_what_each_bar_is(app):

@@ -29,6 +29,7 @@ from backcare_nb.handout import HandoutDetails
 from backcare_nb.plan import Plan, build_plan, change_days
 from backcare_nb.scenario import MAX_DAYS, MAX_PAIN, Scenario, scenario_from_case, scenario_from_query
 from backcare_nb.schedule import schedule_for
+from backcare_nb.timeline import TimelineLayout, timeline_layout
 from backcare_nb.ui import panels
 from backcare_nb.ui.callbacks import log_to_server
 from backcare_nb.ui.compare import CompareApp
@@ -44,6 +45,8 @@ SLIDER_DAYS = 120  # the slider's range; the text box reaches MAX_DAYS
 LIVE_CLASS = sys.platform != "emscripten"
 DAILY_UNTIL = 28  # the slider stops at every day of the first four weeks, where most advice changes
 NO_CASE = ""
+#: The handouts' button, by whether they are shown.
+HANDOUT_BUTTON = {False: "Make the handouts for this plan", True: "Hide the handouts"}
 WIDE_LABELS = {"description_width": "initial"}
 #: Teaching panels under the plan, built when first opened, from the scenario on screen.
 TEACHING_PANELS = ("Compare with another day", "Evidence lens at this day")
@@ -57,13 +60,17 @@ OUTPUT_NAMES = (
     "case",
     "plan",
     "safety",
+    "timeline_marker",  # the day marker, laid over the timeline picture
     "timeline",
     "schedule",
     "takeaways",
     "related",
     "handout",
+    "handout_links",  # empty until the viewer asks for the handouts
     "disclaimer",
 )
+#: How many scenarios' timeline pictures a dashboard keeps (each is about 13 KB).
+TIMELINE_CACHE = 32
 
 
 def slider_stops(
@@ -111,6 +118,8 @@ class DashboardApp:
         self._updating = False  # set while the app itself moves controls, so handlers stand aside
         self._plan: Plan | None = None
         self._changed_from_case: str | None = None  # a case whose scenario the viewer has since changed
+        self._handouts_shown = False
+        self._timelines: dict[tuple[Scenario, Any], tuple[str, TimelineLayout]] = {}
         self._build_controls()
         self._build_outputs()
         self.outputs["notices"].value = panels.notices_panel(notices)
@@ -264,14 +273,26 @@ class DashboardApp:
             [self.case_reset, self.case_note], layout=widgets.Layout(display="none", align_items="center")
         )
         self.teaching = self._build_teaching()
-        later = ("style", "takeaways", "related", "handout", "disclaimer")
+        # The day marker lies over the timeline's picture, which then stays the same from day to day.
+        timeline = widgets.VBox([self.outputs["timeline_marker"], self.outputs["timeline"]])
+        timeline.add_class("bc-timeline-box")
+        self.outputs["timeline_marker"].add_class("bc-timeline-over")
+        # The handouts (about 50 KB of HTML) are made when asked for, then follow every change.
+        self.handout_button = widgets.Button(
+            description=HANDOUT_BUTTON[False], icon="file-text", layout=widgets.Layout(width="auto")
+        )
+        self.handout_button.add_class("bc-handout-toggle")
+        self.handout_button.on_click(self._on_handout_button)
+        handouts = widgets.VBox([self.outputs["handout"], self.handout_button, self.outputs["handout_links"]])
+        later = ("style", "timeline_marker", "takeaways", "related", "handout", "handout_links", "disclaimer")
         before = [name for name in OUTPUT_NAMES if name not in later]
         children: list[widgets.Widget] = [self.outputs[name] for name in before]
+        children[children.index(self.outputs["timeline"])] = timeline
         # The reset button sits right under the case panel; the teaching panels before the footer.
         children.insert(children.index(self.outputs["case"]) + 1, self.case_row)
         children.insert(children.index(self.outputs["gate"]), self.class_box)
-        children += [self.outputs[name] for name in ("takeaways", "related", "handout")]
-        children += [*self.teaching, self.outputs["disclaimer"]]
+        children += [self.outputs[name] for name in ("takeaways", "related")]
+        children += [handouts, *self.teaching, self.outputs["disclaimer"]]
         outputs = widgets.VBox(children, layout=widgets.Layout(flex="1 1 32rem"))
         outputs.add_class("bc-outputs")  # the template marks it as the page's main landmark
         body = widgets.HBox([controls, outputs], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
@@ -350,8 +371,30 @@ class DashboardApp:
         if self._plan is not None:
             self._safely(self._render_handouts, self._plan)
 
+    def _on_handout_button(self, button: widgets.Button) -> None:
+        self._safely(self.show_handouts, not self._handouts_shown)
+
+    def show_handouts(self, shown: bool = True) -> None:
+        """Show the handouts for the plan on screen (kept up to date from then on), or fold them away."""
+        self._handouts_shown = shown
+        self.handout_button.description = HANDOUT_BUTTON[shown]
+        if self._plan is not None:
+            self._render_handouts(self._plan)
+
     def _render_handouts(self, plan: Plan) -> None:
-        self.outputs["handout"].value = panels.handout_panel(plan, self.handout_details(), self._served_at())
+        details = self.handout_details()
+        self.outputs["handout"].value = panels.handout_panel(plan, details, self._served_at())
+        self.outputs["handout_links"].value = panels.handout_links_panel(plan, details) if self._handouts_shown else ""
+
+    def _timeline(self, plan: Plan) -> tuple[str, TimelineLayout]:
+        """The timeline picture and its layout: the same for every day of a scenario, so kept."""
+        key = (replace(plan.scenario, days_since_onset=0, case=None), plan.gate)
+        if key not in self._timelines:
+            if len(self._timelines) >= TIMELINE_CACHE:
+                self._timelines.clear()
+            layout = timeline_layout(plan, self._content)
+            self._timelines[key] = (panels.timeline_panel(plan, self._content, layout), layout)
+        return self._timelines[key]
 
     @staticmethod
     def _served_at() -> str | None:
@@ -470,21 +513,23 @@ class DashboardApp:
         in about a millisecond, so there is nothing to cache or draw in the background.
         """
         plan = build_plan(self.scenario(), self._content)
+        timeline, layout = self._timeline(plan)
         values = {
             "stage": panels.stage_panel(plan),
             "gate": panels.gate_panel(plan),
             "case": panels.case_panel(self._cases.get(plan.scenario.case or self._changed_from_case or "")),
             "plan": panels.plan_panel(plan),
             "safety": panels.safety_net_panel(plan),
-            "timeline": panels.timeline_panel(plan, self._content),
+            "timeline_marker": panels.timeline_marker_panel(layout, plan.scenario.days_since_onset),
+            "timeline": timeline,
             "schedule": panels.schedule_panel(schedule_for(plan, self._content)),
             "takeaways": panels.takeaways_panel(plan),
             "related": panels.related_panel(plan),
-            "handout": panels.handout_panel(plan, self.handout_details(), self._served_at()),
             "error": panels.error_panel(),
         }
         for name, value in values.items():
             self.outputs[name].value = value
+        self._render_handouts(plan)
         # Shown (greyed out until needed) whenever a case is on screen, so the plan below never jumps.
         self.case_row.layout.display = "flex" if self.case_picker.value != NO_CASE else "none"
         self.case_reset.disabled = self._changed_from_case is None
@@ -511,8 +556,11 @@ class DashboardApp:
         )
 
     def handout_html(self, kind: str = "patient") -> str:
-        """The handout (``"patient"`` or ``"clinician"``) behind its download link, decoded from the link."""
-        value = self.outputs["handout"].value
+        """The handout (``"patient"`` or ``"clinician"``) behind its download link, decoded from the
+        link; shows the handouts first if they are folded away, as a viewer would."""
+        if not self._handouts_shown:
+            self.show_handouts()
+        value = self.outputs["handout_links"].value
         value = value[value.index(f"bc-handout-{kind}") :]
         start = value.index("base64,") + len("base64,")
         return base64.b64decode(value[start : value.index('"', start)]).decode("utf-8")

@@ -17,7 +17,7 @@ from backcare_nb.handout import HandoutDetails, clinician_handout, dashboard_lin
 from backcare_nb.plan import Plan, PlanItem
 from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, safety_net_html
 from backcare_nb.schedule import WHAT, Schedule
-from backcare_nb.timeline import timeline_svg, timeline_text
+from backcare_nb.timeline import TimelineLayout, day_marker_svg, timeline_svg, timeline_text
 
 VERDICT_WORDS = {
     "agrees": "agrees with the article",
@@ -77,12 +77,19 @@ body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
 .bc-app .bc-picture { margin: .3rem 0; max-width: 26rem; }
 .bc-app .bc-picture svg { width: 100%; height: auto; display: block; }
 .bc-app .bc-item summary { cursor: pointer; color: var(--jp-content-link-color, #0b5394); }
-.bc-app .bc-timeline-svg { width: 100%; max-width: 1100px; height: auto; display: block; }
+.bc-app .bc-timeline-svg, .bc-app .bc-timeline-marker { width: 100%; max-width: 1100px; height: auto;
+  display: block; }
+/* The day marker is its own small picture laid over the timeline's (which stays the same all week). */
+.bc-app .bc-timeline-box { position: relative; }
+.bc-app figure.bc-timeline { margin: 0; }
+.bc-app .bc-timeline-box > .bc-timeline-over { position: absolute; top: 0; left: 0; width: 100%; pointer-events: none;
+  z-index: 1; }
 .bc-app .bc-schedule table { border-collapse: collapse; font-size: .9rem; }
 .bc-app .bc-schedule th, .bc-app .bc-schedule td { border: 1px solid #999; padding: .2rem .4rem;
   text-align: left; vertical-align: top; }
 .bc-app .bc-disclaimer { border: 2px solid #7a4b00; padding: .4rem .7rem; font-weight: 600; margin-top: 1rem; }
 .bc-app a.bc-handout { font-weight: 700; font-size: 1.05rem; }
+.bc-app a.bc-handout, .bc-app a.bc-deep-link { color: var(--jp-content-link-color, #0b5394); text-decoration: underline; }
 .bc-app .bc-links ul { list-style: none; padding-left: 0; }
 .bc-app .bc-links li { margin: .3rem 0; }
 .bc-app button.bc-print { min-height: 2rem; margin-left: .5rem; cursor: pointer; }
@@ -127,7 +134,8 @@ body[data-jp-theme-light='false'] .bc-app .bc-chart-light { display: none; }
   .bc-app .bc-controls { position: static; max-height: none; min-width: 0; max-width: none; width: 100%;
     padding-right: 0; }
   .bc-header h1 { font-size: 1.25rem; }
-  .bc-app .bc-timeline-svg { display: none; }
+  .bc-app .bc-timeline-svg, .bc-app .bc-timeline-marker { display: none; }
+  .bc-app .bc-timeline-box > .bc-timeline-over { position: static; }
   .bc-app .bc-timeline-words { display: block; }
   .bc-app .bc-timeline figcaption { display: none; }
 }
@@ -280,13 +288,23 @@ def plan_panel(plan: Plan) -> str:
     return "".join(parts)
 
 
-def timeline_panel(plan: Plan, content: Content) -> str:
-    """The timeline picture with the day marked, and its text alternative as a folded description."""
-    text = timeline_text(plan, content)
+def timeline_panel(plan: Plan, content: Content, layout: TimelineLayout | None = None) -> str:
+    """The timeline picture without the day marker (see :func:`timeline_marker_panel`), and its text
+    alternative as a folded description. The same for every day of a scenario."""
+    text = timeline_text(plan, content, mark_day=False)
+    picture = timeline_svg(plan, content, mark_day=False, description=text, layout=layout)
     return (
-        f'<figure class="bc-timeline">{timeline_svg(plan, content, description=text)}'
+        f'<figure class="bc-timeline">{picture}'
         f"<figcaption><details><summary>The timeline in words</summary><p>{escape(text)}</p>"
         f'</details></figcaption><p class="bc-timeline-words">{escape(text)}</p></figure>'
+    )
+
+
+def timeline_marker_panel(layout: TimelineLayout, day: int) -> str:
+    """The day marker laid over :func:`timeline_panel`'s picture; on a phone, the day in words."""
+    return (
+        f'<div class="bc-timeline-mark">{day_marker_svg(layout, day)}'
+        f'<p class="bc-timeline-words">The current day: {day}.</p></div>'
     )
 
 
@@ -356,10 +374,19 @@ def _data_link(html: str, name: str, kind: str, text: str) -> str:
 
 
 def handout_panel(plan: Plan, details: HandoutDetails | None = None, served_at: str | None = None) -> str:
-    """Download links for the patient handout and the clinician summary, a print button for each
-    (the page's template opens the handout and calls print), and a link to this scenario (see
-    :func:`backcare_nb.handout.dashboard_link`)."""
+    """The handouts' heading and a link to this scenario (see :func:`backcare_nb.handout.dashboard_link`);
+    the handouts themselves come on request (:func:`handout_links_panel`)."""
     link = dashboard_link(plan, details.public_url if details else "", served_at)
+    return (
+        '<div class="bc-links"><h2 class="bc-heading">Handouts</h2>'
+        f'<p><a class="bc-deep-link" href="{escape(link)}" target="_blank" rel="noopener">'
+        "Link to this scenario</a> (opens in a new tab)</p></div>"
+    )
+
+
+def handout_links_panel(plan: Plan, details: HandoutDetails | None = None) -> str:
+    """Download links for the patient handout and the clinician summary, with a print button for
+    each (the page's template opens the handout and calls print)."""
     patient = _data_link(
         patient_handout(plan, details), handout_file_name(plan, "patient"), "patient", "Patient handout"
     )
@@ -367,13 +394,11 @@ def handout_panel(plan: Plan, details: HandoutDetails | None = None, served_at: 
         clinician_handout(plan, details), handout_file_name(plan, "clinician"), "clinician", "Clinician summary"
     )
     return (
-        '<div class="bc-links"><h2 class="bc-heading">Handouts</h2><ul>'
+        '<div class="bc-links"><ul>'
         f'<li>{patient} <button type="button" class="bc-print" data-handout="patient">'
         "Print or save as PDF</button></li>"
         f'<li>{clinician} <button type="button" class="bc-print" data-handout="clinician">'
-        "Print or save as PDF</button></li></ul>"
-        f'<p><a class="bc-deep-link" href="{escape(link)}" target="_blank" rel="noopener">'
-        "Link to this scenario</a> (opens in a new tab)</p></div>"
+        "Print or save as PDF</button></li></ul></div>"
     )
 
 

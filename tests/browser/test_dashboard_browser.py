@@ -51,9 +51,11 @@ def test_page_loads_with_the_day_2_acute_plan(dashboard):
     assert items == [item.id for item in expected.items]
     assert {"heat", "childs_pose"} <= set(items)
     assert dashboard.page.locator(".bc-gate").count() == 0
-    picture = dashboard.page.locator(".bc-timeline svg[role=img]")
+    picture = dashboard.page.locator(".bc-timeline-svg")
     assert picture.count() == 1 and picture.bounding_box()["width"] > 500  # drawn, and at a readable size
-    assert dashboard.page.locator(".bc-timeline .bc-day-marker").text_content() == "Day 2"
+    # The day marker is drawn over the picture, exactly in its place.
+    assert dashboard.page.locator(".bc-timeline-marker").bounding_box() == picture.bounding_box()
+    assert dashboard.page.locator(".bc-timeline-box .bc-day-marker").text_content() == "Day 2"
     assert "not medical advice" in dashboard.text(".bc-disclaimer").lower()
     assert dashboard.text(".bc-takeaways").strip()
     assert dashboard.text(".bc-schedule").strip()
@@ -72,7 +74,7 @@ def test_keyboard_moves_the_day_and_the_plan_follows(dashboard):
     assert day10.guideline_band.label in dashboard.text(".bc-stage")
     dashboard.page.locator(".bc-item[data-item-id=stay_active]").wait_for()
     assert "heat" not in dashboard.item_ids()
-    dashboard.expect_text(".bc-timeline .bc-day-marker", "Day 10")  # the timeline follows too
+    dashboard.expect_text(".bc-timeline-box .bc-day-marker", "Day 10")  # the timeline follows too
 
     handle.press("End")
     dashboard.expect_text(".bc-stage", "Day 120")
@@ -135,6 +137,7 @@ def test_a_teaching_case_sets_every_control(dashboard):
 def test_each_handout_downloads_and_is_self_contained(dashboard, tmp_path: Path, kind, words):
     dashboard.open("?days=10&episode=recurrent")
     dashboard.expect_text(".bc-stage", "Day 10")
+    dashboard.page.get_by_role("button", name="Make the handouts for this plan").click()
     link = dashboard.page.locator(f"a.bc-handout-{kind}")
     with dashboard.page.expect_download(timeout=30_000) as download_info:
         link.click()

@@ -92,7 +92,9 @@ def test_the_qr_code_scans_back_to_the_scenario_and_opens_it_in_the_dashboard(br
 
 def test_the_dashboard_offers_both_handouts_and_prints_one(dashboard):
     dashboard.open("?days=3")
+    dashboard.page.get_by_role("button", name="Make the handouts for this plan").click()
     links = dashboard.page.locator("a.bc-handout")
+    links.first.wait_for()
     assert links.all_inner_texts() == ["Patient handout", "Clinician summary"]
     with dashboard.page.context.expect_page() as opened:
         dashboard.page.get_by_role("button", name="Print or save as PDF").first.click()
