@@ -11,12 +11,13 @@ things to avoid, held or ruled-out items and notes stay off the week: the plan l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from backcare_nb.content import Content
 from backcare_nb.plan import CHECK_FIRST, Plan, PlanItem, build_plan
-from backcare_nb.scenario import MAX_DAYS
+from backcare_nb.scenario import MAX_DAYS, Scenario
 
 if TYPE_CHECKING:  # the dashboard renders a Schedule; only weekly_schedule imports pandas
     import pandas as pd
@@ -89,12 +90,16 @@ class Schedule:
         return tuple(f"Day {day}" for day in self.day_numbers)
 
 
-def schedule_for(plan: Plan, content: Content) -> Schedule:
-    """What to do on each of the seven days from the plan's day (see :func:`weekly_schedule`)."""
+def schedule_for(plan: Plan, content: Content, plan_for: Callable[[Scenario, Content], Plan] = build_plan) -> Schedule:
+    """What to do on each of the seven days from the plan's day (see :func:`weekly_schedule`).
+
+    ``plan_for`` builds the plans of the following days; a dashboard passes one that keeps the plans
+    it has built, since moving a day on shares six of the seven.
+    """
     first = plan.scenario.days_since_onset
     day_numbers = tuple(day for day in range(first, first + WEEK) if day <= MAX_DAYS)
     plans = [plan] + [
-        build_plan(replace(plan.scenario, days_since_onset=day, case=None), content) for day in day_numbers[1:]
+        plan_for(replace(plan.scenario, days_since_onset=day, case=None), content) for day in day_numbers[1:]
     ]
     cells: dict[str, list[str]] = {}
     titles: dict[str, str] = {}

@@ -71,6 +71,8 @@ OUTPUT_NAMES = (
 )
 #: How many scenarios' timeline pictures a dashboard keeps (each is about 13 KB).
 TIMELINE_CACHE = 32
+#: How many plans it keeps (a plan is immutable, so a kept one is as good as a new one).
+PLAN_CACHE = 256
 
 
 def slider_stops(
@@ -120,6 +122,7 @@ class DashboardApp:
         self._changed_from_case: str | None = None  # a case whose scenario the viewer has since changed
         self._handouts_shown = False
         self._timelines: dict[tuple[Scenario, Any], tuple[str, TimelineLayout]] = {}
+        self._plans: dict[Scenario, Plan] = {}
         self._build_controls()
         self._build_outputs()
         self.outputs["notices"].value = panels.notices_panel(notices)
@@ -386,6 +389,14 @@ class DashboardApp:
         self.outputs["handout"].value = panels.handout_panel(plan, details, self._served_at())
         self.outputs["handout_links"].value = panels.handout_links_panel(plan, details) if self._handouts_shown else ""
 
+    def _plan_for(self, scenario: Scenario, content: Content | None = None) -> Plan:
+        """The plan for ``scenario``, kept: the week ahead shares six days with the previous day's."""
+        if scenario not in self._plans:
+            if len(self._plans) >= PLAN_CACHE:
+                self._plans.clear()
+            self._plans[scenario] = build_plan(scenario, self._content)
+        return self._plans[scenario]
+
     def _timeline(self, plan: Plan) -> tuple[str, TimelineLayout]:
         """The timeline picture and its layout: the same for every day of a scenario, so kept."""
         key = (replace(plan.scenario, days_since_onset=0, case=None), plan.gate)
@@ -512,7 +523,7 @@ class DashboardApp:
         on what changed cost nothing to reassign. Every panel, the timeline too, is a string built
         in about a millisecond, so there is nothing to cache or draw in the background.
         """
-        plan = build_plan(self.scenario(), self._content)
+        plan = self._plan_for(self.scenario())
         timeline, layout = self._timeline(plan)
         values = {
             "stage": panels.stage_panel(plan),
@@ -522,7 +533,7 @@ class DashboardApp:
             "safety": panels.safety_net_panel(plan),
             "timeline_marker": panels.timeline_marker_panel(layout, plan.scenario.days_since_onset),
             "timeline": timeline,
-            "schedule": panels.schedule_panel(schedule_for(plan, self._content)),
+            "schedule": panels.schedule_panel(schedule_for(plan, self._content, self._plan_for)),
             "takeaways": panels.takeaways_panel(plan),
             "related": panels.related_panel(plan),
             "error": panels.error_panel(),

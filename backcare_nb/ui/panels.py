@@ -89,7 +89,8 @@ body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
   text-align: left; vertical-align: top; }
 .bc-app .bc-disclaimer { border: 2px solid #7a4b00; padding: .4rem .7rem; font-weight: 600; margin-top: 1rem; }
 .bc-app a.bc-handout { font-weight: 700; font-size: 1.05rem; }
-.bc-app a.bc-handout, .bc-app a.bc-deep-link { color: var(--jp-content-link-color, #0b5394); text-decoration: underline; }
+.bc-app a.bc-handout, .bc-app a.bc-deep-link { color: var(--jp-content-link-color, #0b5394);
+  text-decoration: underline; }
 .bc-app .bc-links ul { list-style: none; padding-left: 0; }
 .bc-app .bc-links li { margin: .3rem 0; }
 .bc-app button.bc-print { min-height: 2rem; margin-left: .5rem; cursor: pointer; }

@@ -243,11 +243,12 @@ def test_the_timeline_is_readable_at_1280_larger_when_presenting_and_in_words_on
     page.get_by_role("button", name="Presenter mode").click()
     page.set_viewport_size(PHONE)
     words = page.locator(".bc-timeline-words")
-    expect(words.first).to_be_visible()
-    expect(words.last).to_have_text("The current day: 10.")  # the marker, in words
+    expect(words.first).to_have_text("The current day: 10.")  # the day marker, in words
+    expect(words.last).to_be_visible()
+    expect(words.last).to_contain_text("Days 8-120: Stay active and try different activities.")
     expect(page.locator(".bc-timeline-svg")).to_be_hidden()
     expect(page.locator(".bc-timeline-marker")).to_be_hidden()
-    assert words.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 12
+    assert words.last.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 12
 
 
 def test_the_evidence_chart_follows_the_theme(themed):
