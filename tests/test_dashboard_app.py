@@ -349,8 +349,11 @@ def test_choosing_a_case_builds_the_plan_once(app, monkeypatch):
 
     monkeypatch.setattr(dashboard_module, "build_plan", counting_build_plan)
     app.case_picker.value = "older_anticoagulant"
-    assert len(calls) == 1
-    assert calls[0].cautions == ("age_65_plus", "anticoagulant")
+    # Once for the case's day (not once per control the case moves), and once for each later day of the week.
+    assert sorted(scenario.days_since_onset for scenario in calls) == list(range(3, 10))
+    assert calls[0].cautions == ("age_65_plus", "anticoagulant") and calls[0].case == "older_anticoagulant"
+    app.days_text.value = 4  # the next day (no longer the case's): only the week's new last day is built
+    assert [scenario.days_since_onset for scenario in calls[7:]] == [10]
 
 
 def test_set_scenario_moves_the_controls_and_the_plan_is_read_only(app):
