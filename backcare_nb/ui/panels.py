@@ -89,7 +89,8 @@ body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
   text-align: left; vertical-align: top; }
 .bc-app .bc-disclaimer { border: 2px solid #7a4b00; padding: .4rem .7rem; font-weight: 600; margin-top: 1rem; }
 .bc-app a.bc-handout { font-weight: 700; font-size: 1.05rem; }
-.bc-app a.bc-handout, .bc-app a.bc-deep-link { color: var(--jp-content-link-color, #0b5394); text-decoration: underline; }
+.bc-app a.bc-handout, .bc-app a.bc-deep-link { color: var(--jp-content-link-color, #0b5394);
+  text-decoration: underline; }
 .bc-app .bc-links ul { list-style: none; padding-left: 0; }
 .bc-app .bc-links li { margin: .3rem 0; }
 .bc-app button.bc-print { min-height: 2rem; margin-left: .5rem; cursor: pointer; }
@@ -120,9 +121,9 @@ body[data-jp-theme-light='false'] .bc-app :focus-visible { outline-color: #8ab4f
 .bc-app button.bc-open-panel { font-weight: 600; margin: .6rem 0 .2rem; }
 .bc-app .bc-case-changed { border-left: 4px solid #b36b00; padding-left: .5rem; margin: 0 0 0 .6rem; }
 .bc-app .bc-teaching { overflow-x: auto; max-width: 100%; }
-.bc-app .bc-chart-dark { display: none; }
-body[data-jp-theme-light='false'] .bc-app .bc-chart-dark { display: inline; }
-body[data-jp-theme-light='false'] .bc-app .bc-chart-light { display: none; }
+/* The evidence lens's chart: 800 units wide, never shown narrower than the page allows nor so wide that
+   it outgrows a laptop's screen height. */
+.bc-app .bc-effect-svg { width: 100%; max-width: 1000px; height: auto; display: block; }
 .bc-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .bc-reduced-motion { display: none; }
 @media (prefers-reduced-motion: reduce) { .bc-app .bc-play { display: none; } .bc-reduced-motion { display: block; } }
