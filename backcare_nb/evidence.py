@@ -1,29 +1,37 @@
 """The evidence lens: the article's advice against the guidelines and reviews, claim by claim.
 
-Pure functions over the validated content (pandas and matplotlib only, no widgets):
+Pure functions over the validated content, no widgets. Plain rows (lists of dicts) for the app, so
+the lens runs where there is no pandas or matplotlib (the static site's Python in the browser) and a
+dashboard kernel that opens it imports neither; DataFrames and a matplotlib figure for notebooks:
 
-- :func:`evidence_table`: one row per row of data/evidence.csv, with the article's claim and dose,
-  the source's position, the verdict (agrees / goes beyond / conflicts) and the certainty.
+- :func:`evidence_rows` (:func:`evidence_table` as a DataFrame): one row per row of
+  data/evidence.csv, with the article's claim and dose, the source's position, the verdict
+  (agrees / goes beyond / conflicts) and the certainty.
 - :func:`reconcile_day` and :func:`reconcile_table`: the article's stage and the guideline band for
   a day, side by side (the article's "acute" is only the first week of the guidelines' acute band).
-- :func:`effect_size_figure` and :func:`effect_size_text`: the effect sizes in data/ against their
-  minimal important difference (MID), with certainty, as a chart and as its text alternative.
+- :func:`effect_size_rows` (:func:`effect_sizes` as a DataFrame), :func:`effect_size_svg`,
+  :func:`effect_size_figure` and :func:`effect_size_text`: the effect sizes in data/ against their
+  minimal important difference (MID), with certainty, as rows, as an SVG picture written by hand
+  (the app's), as a matplotlib chart (for notebooks) and as their text alternative.
 
-The figure is a :class:`matplotlib.figure.Figure` built without pyplot, so nothing here needs a
-display or a backend setting, and no figure is left open in a global registry.
+The matplotlib figure is built without pyplot, so nothing here needs a display or a backend
+setting, and no figure is left open in a global registry.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from html import escape
+from typing import TYPE_CHECKING, Any
 
 from backcare_nb.content import Content
 from backcare_nb.plan import Origin, Stage, format_dose, stage_for_day
 
-# pandas and matplotlib are imported when a table or chart is made, not when the dashboard starts:
-# the dashboard's page waits for its kernel, and together they cost that kernel about half a second.
+# pandas and matplotlib are imported only when a notebook asks for a DataFrame or the matplotlib chart:
+# a dashboard's page waits for its kernel, they cost that kernel about half a second, and the static
+# site's Python in the browser has neither.
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
@@ -80,17 +88,23 @@ EVIDENCE_COLUMNS = [
 ]
 
 
-def evidence_table(content: Content) -> pd.DataFrame:
-    """The article's advice against each source, one row per row of data/evidence.csv, in file order.
+def _number_or_none(value: Any) -> float | None:
+    # The loader gives floats or None for blank cells; a number written as text reads the same.
+    return None if value is None or value == "" else float(value)
+
+
+def evidence_rows(content: Content) -> list[dict[str, Any]]:
+    """The article's advice against each source, one dict per row of data/evidence.csv, in file order.
 
     Returns
     -------
-    pandas.DataFrame
-        Columns: ``intervention_id``, ``intervention`` (its title), ``article_claim`` (the article's
-        reason for it), ``article_dose`` (dose and repeats in words), ``source_id``, ``citation``,
-        ``position`` (what the source says, e.g. "An option"), ``verdict`` ("Agrees", "Goes beyond"
-        or "Conflicts"), ``certainty`` ("High" ... "Not graded"), ``finding``, ``outcome``,
-        ``effect`` and ``mid`` (numbers or missing).
+    list of dict
+        Keys as :data:`EVIDENCE_COLUMNS`: ``intervention_id``, ``intervention`` (its title),
+        ``origin``, ``article_claim`` (the article's reason for it), ``article_dose`` (dose and
+        repeats in words), ``source_id``, ``citation``, ``position`` (what the source says, e.g.
+        "An option"), ``verdict`` ("Agrees", "Goes beyond" or "Conflicts"), ``certainty`` ("High"
+        ... "Not graded"), ``finding``, ``outcome`` (text, "" when none), ``effect`` and ``mid``
+        (``float`` or ``None``).
     """
     interventions = {row["id"]: row for row in content.records["interventions"]}
     citations = {row["id"]: row["citation"] for row in content.records["references"]}
@@ -113,13 +127,19 @@ def evidence_table(content: Content) -> pd.DataFrame:
                 "certainty": CERTAINTY_LABELS[row["certainty"]],
                 "finding": row["finding"],
                 "outcome": row["outcome"] or "",
-                "effect": row["effect"],
-                "mid": row["mid"],
+                "effect": _number_or_none(row["effect"]),
+                "mid": _number_or_none(row["mid"]),
             }
         )
+    return rows
+
+
+def evidence_table(content: Content) -> pd.DataFrame:
+    """:func:`evidence_rows` as a DataFrame (columns :data:`EVIDENCE_COLUMNS`; ``effect`` and ``mid``
+    are nullable ``Float64``, missing where the row has no number)."""
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    frame = pd.DataFrame(evidence_rows(content), columns=EVIDENCE_COLUMNS)
     frame["effect"] = pd.to_numeric(frame["effect"]).astype("Float64")
     frame["mid"] = pd.to_numeric(frame["mid"]).astype("Float64")
     return frame
@@ -203,31 +223,55 @@ def reconcile_table(content: Content, days: Iterable[int] | None = None) -> pd.D
 # --- effect sizes against the minimal important difference ------------------------------------------
 
 
-def effect_sizes(content: Content) -> pd.DataFrame:
+EFFECT_SIZE_COLUMNS = [
+    "intervention",
+    "outcome",
+    "source_id",
+    "effect",
+    "mid",
+    "certainty_id",
+    "certainty",
+    "share_of_mid",
+    "reaches_mid",
+]
+
+
+def effect_size_rows(content: Content) -> list[dict[str, Any]]:
     """The rows of data/evidence.csv that have both an effect and a MID, with readable labels.
 
-    Columns: ``intervention``, ``outcome``, ``source_id``, ``effect``, ``mid``, ``certainty_id``,
-    ``certainty``, ``share_of_mid`` (effect / MID) and ``reaches_mid``.
+    Keys as :data:`EFFECT_SIZE_COLUMNS`: ``intervention``, ``outcome``, ``source_id``, ``effect``
+    and ``mid`` (floats), ``certainty_id`` (e.g. "very_low"), ``certainty`` (e.g. "Very low"),
+    ``share_of_mid`` (effect / MID) and ``reaches_mid`` (effect >= MID).
     """
-    table = evidence_table(content)
-    certainty_ids = [row["certainty"] for row in content.records["evidence"]]
-    table["certainty_id"] = certainty_ids
-    table = table[table["effect"].notna() & table["mid"].notna()].copy()
-    table["share_of_mid"] = (table["effect"] / table["mid"]).astype(float)
-    table["reaches_mid"] = table["effect"] >= table["mid"]
-    return table[
-        [
-            "intervention",
-            "outcome",
-            "source_id",
-            "effect",
-            "mid",
-            "certainty_id",
-            "certainty",
-            "share_of_mid",
-            "reaches_mid",
-        ]
-    ].reset_index(drop=True)
+    rows = []
+    for source, row in zip(content.records["evidence"], evidence_rows(content), strict=True):
+        effect, mid = row["effect"], row["mid"]
+        if effect is None or mid is None:
+            continue
+        rows.append(
+            {
+                "intervention": row["intervention"],
+                "outcome": row["outcome"],
+                "source_id": row["source_id"],
+                "effect": effect,
+                "mid": mid,
+                "certainty_id": source["certainty"],
+                "certainty": row["certainty"],
+                # A MID of 0 is allowed by the loader; divide as pandas did rather than fail.
+                "share_of_mid": effect / mid if mid else (math.nan if effect == 0 else math.inf),
+                "reaches_mid": effect >= mid,
+            }
+        )
+    return rows
+
+
+def effect_sizes(content: Content) -> pd.DataFrame:
+    """:func:`effect_size_rows` as a DataFrame (``effect`` and ``mid`` ``Float64``, ``share_of_mid``
+    float, ``reaches_mid`` nullable boolean)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(effect_size_rows(content), columns=EFFECT_SIZE_COLUMNS)
+    return frame.astype({"effect": "Float64", "mid": "Float64", "share_of_mid": float, "reaches_mid": "boolean"})
 
 
 def _number(value: float) -> str:
@@ -235,16 +279,194 @@ def _number(value: float) -> str:
 
 
 def effect_size_text(content: Content) -> str:
-    """The text alternative to :func:`effect_size_figure`: one sentence per effect, in order."""
+    """The text alternative to :func:`effect_size_svg` and :func:`effect_size_figure`: one sentence
+    per effect, in order."""
     lines = ["Effect sizes against the minimal important difference (MID), the smallest change patients notice:"]
-    for row in effect_sizes(content).itertuples():
-        verdict = "reaches" if row.reaches_mid else "falls short of"
-        lines.append(
-            f"- {row.intervention}, {row.outcome}: improves by {row.effect:.1f} against a MID of "
-            f"{_number(row.mid)}, so it {verdict} the MID ({row.share_of_mid:.0%} of it); "
-            f"certainty {row.certainty.lower()} ({row.source_id})."
-        )
+    lines += [f"- {_effect_sentence(row)}" for row in effect_size_rows(content)]
     return "\n".join(lines)
+
+
+def _effect_sentence(row: dict[str, Any]) -> str:
+    """One row of :func:`effect_size_rows` in words (a line of the text, a bar's tooltip)."""
+    verdict = "reaches" if row["reaches_mid"] else "falls short of"
+    return (
+        f"{row['intervention']}, {row['outcome']}: improves by {row['effect']:.1f} against a MID of "
+        f"{_number(row['mid'])}, so it {verdict} the MID ({row['share_of_mid']:.0%} of it); "
+        f"certainty {row['certainty'].lower()} ({row['source_id']})."
+    )
+
+
+def _effect_label(row: dict[str, Any]) -> str:
+    return f"{row['effect']:.1f}; certainty: {row['certainty'].lower()}"
+
+
+# The chart's own words, the same in the SVG picture and the matplotlib figure.
+CHART_TITLE = "Effect size against the minimal important difference (MID)"
+CHART_FOOTNOTE = (
+    "Bar: improvement with the treatment; colour, hatch and words show the certainty. Dashed line: the MID."
+)
+NO_EFFECT_SIZES = "No effect sizes in data/evidence.csv"
+
+
+# --- the chart as SVG (the app's: no plotting library) ----------------------------------------------
+
+# Geometry in SVG user units: the picture is 800 wide and shown at least that wide on a laptop, so
+# 12.5-unit text is 12.5 CSS px or more (panels.CSS sizes it).
+SVG_WIDTH = 800
+SVG_TOP = 44  # the title
+PANEL_HEIGHT = 118  # one effect: its labels, the bar, the axis and the axis title
+FOOT_HEIGHT = 30
+BAR_HEIGHT = 30
+# Average glyph widths of a sans-serif face (DejaVu Sans, Chromium's on Linux, is among the widest),
+# to size the label column and keep labels apart; SVG written by hand has no font metrics.
+CHARACTER = 7.2  # 13 px
+BOLD_CHARACTER = 8.0  # 13 px bold
+# Lines and text take the page's text colour, so one picture reads in light and dark themes.
+INK = "currentColor"
+# matplotlib's hatch strings in CERTAINTY_STYLE as SVG pattern tiles in the ink colour:
+# (the pattern's extra attributes, the tile). Lines run through the tile's middle, not its edge,
+# where half their width would be cut off.
+_HATCH_TILES = {
+    "//": (' patternTransform="rotate(45)"', f'<line x1="4" y1="0" x2="4" y2="8" stroke="{INK}" stroke-width="1.3"/>'),
+    "xx": (
+        ' patternTransform="rotate(45)"',
+        f'<line x1="4" y1="0" x2="4" y2="8" stroke="{INK}" stroke-width="1.3"/>'
+        f'<line x1="0" y1="4" x2="8" y2="4" stroke="{INK}" stroke-width="1.3"/>',
+    ),
+    "..": ("", f'<circle cx="4" cy="4" r="1.4" fill="{INK}"/>'),
+    "--": ("", f'<line x1="0" y1="4" x2="8" y2="4" stroke="{INK}" stroke-width="1.3"/>'),
+}
+
+
+def _svg_number(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _attributes(attributes: dict[str, str]) -> str:
+    """SVG attributes from keywords: ``text_anchor="end"`` becomes ``text-anchor="end"``."""
+    return "".join(f' {name.replace("_", "-")}="{value}"' for name, value in attributes.items())
+
+
+def _text(x: float, y: float, words: str, **attributes: str) -> str:
+    return f'<text x="{_svg_number(x)}" y="{_svg_number(y)}"{_attributes(attributes)}>{escape(words)}</text>'
+
+
+def _rect(x: float, y: float, width: float, height: float, **attributes: str) -> str:
+    size = f'width="{_svg_number(width)}" height="{_svg_number(height)}"'
+    return f'<rect x="{_svg_number(x)}" y="{_svg_number(y)}" {size}{_attributes(attributes)}/>'
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, **attributes: str) -> str:
+    ends = f'x1="{_svg_number(x1)}" y1="{_svg_number(y1)}" x2="{_svg_number(x2)}" y2="{_svg_number(y2)}"'
+    return f"<line {ends}{_attributes({'stroke': INK, **attributes})}/>"
+
+
+def _ticks(limit: float) -> list[float]:
+    """A few round ticks from 0 to ``limit``: steps of 1, 2, 2.5 or 5 times a power of ten."""
+    rough = limit / 8  # as many ticks as the matplotlib chart has
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(factor * power for factor in (1, 2, 2.5, 5, 10) if factor * power >= rough)
+    return [round(number * step, 10) for number in range(int(limit / step + 1e-9) + 1)]
+
+
+def _hatch_pattern(certainty_id: str) -> str:
+    """The ``<pattern>`` of a certainty's hatch, or "" when it has none (high certainty is plain)."""
+    _, hatch = CERTAINTY_STYLE.get(certainty_id, CERTAINTY_STYLE["not_graded"])
+    if hatch not in _HATCH_TILES:
+        return ""
+    transform, tile = _HATCH_TILES[hatch]
+    return (
+        f'<pattern id="bc-certainty-{certainty_id}" width="8" height="8" patternUnits="userSpaceOnUse"'
+        f"{transform}>{tile}</pattern>"
+    )
+
+
+def _effect_panel(row: dict[str, Any], top: float, left: float, right: float) -> str:
+    """One effect: the bar, the dashed MID line, their labels, the row label and the axis."""
+    effect, mid = row["effect"], row["mid"]
+    limit = max(effect, mid) * 1.6 or 1.0  # as the matplotlib chart: room to the right of both
+
+    def x(value: float) -> float:
+        return left + (right - left) * value / limit
+
+    labels_y, bar_top = top + 16, top + 26
+    axis_y = bar_top + BAR_HEIGHT + 8
+    colour, _ = CERTAINTY_STYLE.get(row["certainty_id"], CERTAINTY_STYLE["not_graded"])
+    pattern = _hatch_pattern(row["certainty_id"])
+    parts = [
+        _text(left - 10, bar_top + BAR_HEIGHT / 2 - 3, _short(row["intervention"]), text_anchor="end"),
+        _text(left - 10, bar_top + BAR_HEIGHT / 2 + 14, row["outcome"], text_anchor="end"),
+    ]
+    bar = _rect(left, bar_top, x(effect) - left, BAR_HEIGHT, fill=colour)
+    if pattern:
+        bar += _rect(left, bar_top, x(effect) - left, BAR_HEIGHT, fill=f"url(#bc-certainty-{row['certainty_id']})")
+    bar += _rect(left, bar_top, x(effect) - left, BAR_HEIGHT, fill="none", stroke=INK, stroke_width="1")
+    parts.append(f'<g class="bc-effect-bar"><title>{escape(_effect_sentence(row))}</title>{bar}</g>')
+
+    # Both labels sit above the bar, so neither crosses the MID line; when the MID is so far left
+    # that its label would run into the effect's, the effect's label moves right past it.
+    mid_x, mid_label = x(mid), f"MID {_number(mid)}"
+    effect_label = _effect_label(row)
+    effect_x = left + 2
+    if mid_x + 6 < effect_x + len(effect_label) * CHARACTER + 10:
+        effect_x = max(effect_x, mid_x + 6 + len(mid_label) * BOLD_CHARACTER + 14)
+    parts.append(_text(effect_x, labels_y, effect_label))
+    parts.append(
+        f'<g class="bc-mid">{_line(mid_x, top + 2, mid_x, axis_y, stroke_width="2", stroke_dasharray="6 4")}'
+        f"{_text(mid_x + 6, labels_y, mid_label, font_weight='bold')}</g>"
+    )
+
+    # The axis: the zero line, ticks, and what is measured, from which source.
+    parts.append(_line(left, bar_top - 4, left, axis_y))
+    parts.append(_line(left, axis_y, right, axis_y))
+    for tick in _ticks(limit):
+        parts.append(_line(x(tick), axis_y, x(tick), axis_y + 5))
+        parts.append(_text(x(tick), axis_y + 20, _number(tick), text_anchor="middle", font_size="12.5"))
+    parts.append(
+        _text(
+            (left + right) / 2,
+            axis_y + 39,
+            f"Improvement, {row['outcome']} ({row['source_id']})",
+            text_anchor="middle",
+            font_size="12.5",
+        )
+    )
+    return f'<g class="bc-effect" data-source="{escape(row["source_id"])}">{"".join(parts)}</g>'
+
+
+def effect_size_svg(content: Content) -> str:
+    """The effect sizes against their MIDs as an inline SVG element (the app's chart).
+
+    The same picture as :func:`effect_size_figure`, written by hand so it needs neither matplotlib
+    nor pandas: one panel per row of :func:`effect_size_rows`, each on its own axis (outcomes have
+    different scales), with a bar for the effect (Okabe-Ito colour and a hatch by certainty, and
+    the certainty in words above it) and a dashed line at the MID labelled "MID 10". Lines and
+    text are drawn in ``currentColor``, so one picture reads in light and dark themes. Its
+    accessible name is :func:`effect_size_text`; each bar also says its sentence when pointed at.
+    """
+    rows = effect_size_rows(content)
+    parts = [_text(SVG_WIDTH / 2, 26, CHART_TITLE, text_anchor="middle", font_size="15", font_weight="bold")]
+    if rows:
+        labels = [label for row in rows for label in (_short(row["intervention"]), row["outcome"])]
+        left = min(max(len(label) for label in labels) * CHARACTER, 300) + 26
+        right = SVG_WIDTH - 24  # room for the last tick's label
+        certainties = dict.fromkeys(row["certainty_id"] for row in rows)
+        parts.insert(0, f"<defs>{''.join(_hatch_pattern(certainty_id) for certainty_id in certainties)}</defs>")
+        for number, row in enumerate(rows):
+            parts.append(_effect_panel(row, SVG_TOP + PANEL_HEIGHT * number, left, right))
+        bottom = SVG_TOP + PANEL_HEIGHT * len(rows)
+        parts.append(_text(SVG_WIDTH / 2, bottom + 14, CHART_FOOTNOTE, text_anchor="middle", font_size="12.5"))
+        height = bottom + FOOT_HEIGHT
+    else:
+        parts.append(_text(SVG_WIDTH / 2, SVG_TOP + 30, NO_EFFECT_SIZES, text_anchor="middle"))
+        height = SVG_TOP + 60
+    return (
+        f'<svg class="bc-effect-svg" role="img" viewBox="0 0 {SVG_WIDTH} {_svg_number(height)}" '
+        'xmlns="http://www.w3.org/2000/svg" font-size="13" fill="currentColor" '
+        'style="color:var(--jp-content-font-color1, #1a1a1a);background:var(--jp-layout-color0, #ffffff);'
+        'font-family:sans-serif">'
+        f"<title>{escape(effect_size_text(content))}</title>{''.join(parts)}</svg>"
+    )
 
 
 #: Colours of the dark version of the chart (JupyterLab's dark theme), so it is not a white block there.
@@ -278,11 +500,11 @@ def _effect_size_figure(content: Content, width: float, ink: str) -> Figure:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(width, 0.5 + 1.25 * panels), layout="constrained")
-    figure.suptitle("Effect size against the minimal important difference (MID)", fontsize=12)
+    figure.suptitle(CHART_TITLE, fontsize=12)
     axes = figure.subplots(panels, 1, squeeze=False)[:, 0]
     if table.empty:
         axes[0].set_axis_off()
-        axes[0].text(0.5, 0.5, "No effect sizes in data/evidence.csv", ha="center", va="center")
+        axes[0].text(0.5, 0.5, NO_EFFECT_SIZES, ha="center", va="center")
         return figure
     for ax, row in zip(axes, table.itertuples(), strict=True):
         colour, hatch = CERTAINTY_STYLE.get(row.certainty_id, CERTAINTY_STYLE["not_graded"])
@@ -300,10 +522,7 @@ def _effect_size_figure(content: Content, width: float, ink: str) -> Figure:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     # supxlabel, unlike a free text, gets room from the constrained layout.
-    figure.supxlabel(
-        "Bar: improvement with the treatment; colour, hatch and words show the certainty. Dashed line: the MID.",
-        fontsize=8,
-    )
+    figure.supxlabel(CHART_FOOTNOTE, fontsize=8)
     return figure
 
 

@@ -650,7 +650,7 @@ def test_teaching_panels_are_built_when_first_opened(app):
     app.teaching_buttons[1].click()
     lens_app = app.teaching_boxes[1].children[0]
     lens = "".join(widget.value for widget in _html_widgets(lens_app))
-    assert "COCHRANE-NSAID2020" in lens and "<img" in lens
+    assert "COCHRANE-NSAID2020" in lens and '<svg class="bc-effect-svg" role="img"' in lens  # the chart
     assert any(isinstance(w, widgets.IntSlider) and w.value == 3 for w in lens_app.children)
 
     app.teaching_buttons[1].click()  # closes it again

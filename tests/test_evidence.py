@@ -1,11 +1,14 @@
-"""The evidence lens: the claim-by-claim table, the time-definition reconciler, the effect-size chart,
-the EvidenceLensApp that shows them, and the presenter controls."""
+"""The evidence lens: the claim-by-claim table, the time-definition reconciler, the effect-size chart
+(the app's SVG and the notebooks' matplotlib figure), the EvidenceLensApp that shows them, and the
+presenter controls."""
 
 from __future__ import annotations
 
-import base64
 import csv
 import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
 from html import unescape
 from pathlib import Path
 
@@ -14,8 +17,13 @@ import pytest
 from matplotlib.figure import Figure
 
 from backcare_nb.evidence import (
+    CERTAINTY_STYLE,
     effect_size_figure,
+    effect_size_rows,
+    effect_size_svg,
     effect_size_text,
+    effect_sizes,
+    evidence_rows,
     evidence_table,
     reconcile_day,
     reconcile_table,
@@ -26,6 +34,7 @@ from backcare_nb.ui.presenter import LARGE_CLASS, PresenterControls
 EVIDENCE_CSV = Path(__file__).resolve().parents[1] / "data" / "evidence.csv"
 EVIDENCE_ROWS = list(csv.DictReader(EVIDENCE_CSV.open(encoding="utf-8")))
 VERDICT_WORDS = {"agrees": "Agrees", "goes_beyond": "Goes beyond", "conflicts": "Conflicts"}
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 # --- the table --------------------------------------------------------------------------------------
@@ -54,6 +63,40 @@ def test_evidence_table_sets_the_article_claim_beside_the_source(content):
     relaxants = table[(table["intervention_id"] == "muscle_relaxants") & (table["source_id"] == "BMJ-SMR2021")]
     assert relaxants.iloc[0]["certainty"] == "Very low"
     assert "Conflicts" in set(table[table["intervention_id"] == "muscle_relaxants"]["verdict"])
+
+
+def test_evidence_rows_are_the_tables_rows_with_plain_numbers(content):
+    # The lens shows the plain rows and a notebook the table: both must say the same.
+    rows = evidence_rows(content)
+    table = evidence_table(content)
+    assert [list(row) for row in rows] == [list(table.columns)] * len(EVIDENCE_ROWS)
+    assert [(row["effect"], row["mid"]) for row in rows] == [
+        (float(row["effect"]) if row["effect"] else None, float(row["mid"]) if row["mid"] else None)
+        for row in EVIDENCE_ROWS
+    ]
+    assert (str(table["effect"].dtype), str(table["mid"].dtype)) == ("Float64", "Float64")
+    words = table.drop(columns=["effect", "mid"]).to_dict("records")
+    assert words == [{key: value for key, value in row.items() if key not in ("effect", "mid")} for row in rows]
+
+
+def test_effect_size_rows_are_the_effect_sizes_table(content):
+    rows = effect_size_rows(content)
+    table = effect_sizes(content)
+    assert [(row["source_id"], row["outcome"], row["effect"], row["mid"]) for row in rows] == [
+        ("COCHRANE-NSAID2020", "Pain (0-100)", 7.3, 10.0),
+        ("COCHRANE-NSAID2020", "Disability (RMDQ 0-24)", 2.0, 2.4),
+        ("BMJ-SMR2021", "Pain (0-100)", 7.7, 10.0),
+    ]
+    assert [row["reaches_mid"] for row in rows] == [False, False, False]
+    assert [round(row["share_of_mid"], 3) for row in rows] == [0.73, 0.833, 0.77]
+    assert list(table.columns) == list(rows[0])
+    assert table.astype(object).to_dict("records") == rows
+    assert [str(table[column].dtype) for column in ("effect", "mid", "share_of_mid", "reaches_mid")] == [
+        "Float64",
+        "Float64",
+        "float64",
+        "boolean",
+    ]
 
 
 # --- the reconciler -----------------------------------------------------------------------------------
@@ -143,6 +186,131 @@ def test_effect_size_text_says_what_the_chart_shows(content):
     assert "certainty very low (BMJ-SMR2021)" in text
 
 
+# --- the effect-size chart as SVG (the app's) ----------------------------------------------------------
+
+
+def svg_panels(svg: str) -> dict[str, ET.Element]:
+    """Each effect's panel in the SVG, keyed by its row label as shown: "NSAIDs / Pain (0-100)"."""
+    root = ET.fromstring(svg)
+    panels = {}
+    for panel in root.iter(f"{SVG}g"):
+        if panel.get("class") == "bc-effect":
+            label = [text.text for text in panel.findall(f"{SVG}text") if text.get("text-anchor") == "end"]
+            panels[" / ".join(label)] = panel
+    return panels
+
+
+def panel_texts(panel: ET.Element) -> list[str]:
+    return [text.text for text in panel.iter(f"{SVG}text")]
+
+
+def bar_and_mid(panel: ET.Element) -> tuple[ET.Element, ET.Element]:
+    """The bar's coloured rectangle and the dashed MID line of a panel."""
+    bar = next(group for group in panel.iter(f"{SVG}g") if group.get("class") == "bc-effect-bar")
+    mid = next(line for line in panel.iter(f"{SVG}line") if line.get("stroke-dasharray"))
+    return bar, mid
+
+
+def test_effect_size_svg_is_a_picture_named_by_its_text(content):
+    svg = effect_size_svg(content)
+    root = ET.fromstring(svg)  # well-formed XML, as a browser's HTML parser would also take it
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert root[0].tag == f"{SVG}title"
+    assert root[0].text == effect_size_text(content)
+    assert root.get("viewBox").split()[2] == "800"
+    # Every text at least 12.5 units: 12.5 CSS px or more where the picture is 800 px wide or wider.
+    sizes = [float(element.get("font-size")) for element in root.iter() if element.get("font-size")]
+    assert min(sizes) >= 12.5
+    assert "Effect size against the minimal important difference (MID)" in panel_texts(root)
+    assert (
+        "Bar: improvement with the treatment; colour, hatch and words show the certainty. Dashed line: the MID."
+        in panel_texts(root)
+    )
+
+
+def test_effect_size_svg_marks_the_nsaid_pain_row_and_its_mid_of_10(content):
+    panels = svg_panels(effect_size_svg(content))
+    assert list(panels) == [
+        "NSAIDs / Pain (0-100)",
+        "NSAIDs / Disability (RMDQ 0-24)",
+        "Muscle relaxants / Pain (0-100)",
+    ]
+    nsaid_pain = panels["NSAIDs / Pain (0-100)"]
+    texts = panel_texts(nsaid_pain)
+    assert "MID 10" in texts
+    assert "7.3; certainty: moderate" in texts
+    assert "Improvement, Pain (0-100) (COCHRANE-NSAID2020)" in texts
+    assert {"0", "10"} <= set(texts)  # the axis has ticks, the MID among them
+    assert "MID 2.4" in panel_texts(panels["NSAIDs / Disability (RMDQ 0-24)"])
+    assert "7.7; certainty: very low" in panel_texts(panels["Muscle relaxants / Pain (0-100)"])
+
+
+def test_effect_size_svg_bars_stop_short_of_the_mid_as_the_text_says(content):
+    # The text says each effect falls short of its MID (73%, 83%, 77% of it); the picture must too.
+    rows = effect_size_rows(content)
+    for row, panel in zip(rows, svg_panels(effect_size_svg(content)).values(), strict=True):
+        bar, mid = bar_and_mid(panel)
+        rectangle = bar.find(f"{SVG}rect")
+        start, width = float(rectangle.get("x")), float(rectangle.get("width"))
+        to_mid = float(mid.get("x1")) - start
+        assert width < to_mid
+        assert width / to_mid == pytest.approx(row["share_of_mid"], abs=0.005)
+        assert bar.find(f"{SVG}title").text in effect_size_text(content)
+
+
+def test_effect_size_svg_draws_a_bar_past_the_mid_when_the_effect_reaches_it(content_copy):
+    # An edited effect that reaches its MID: the bar crosses the line, and the labels stay apart.
+    line = next(number for number, row in enumerate(EVIDENCE_ROWS, start=2) if row["effect"] == "7.3")
+    content_copy.set_cell("evidence", line, "effect", "45")
+    content = content_copy.load()
+    panel = svg_panels(effect_size_svg(content))["NSAIDs / Pain (0-100)"]
+    bar, mid = bar_and_mid(panel)
+    rectangle = bar.find(f"{SVG}rect")
+    assert float(rectangle.get("x")) + float(rectangle.get("width")) > float(mid.get("x1"))
+    assert "so it reaches the MID (450% of it)" in effect_size_text(content)
+    labels = {text.text: float(text.get("x")) for text in panel.iter(f"{SVG}text")}
+    assert labels["45.0; certainty: moderate"] > labels["MID 10"] + len("MID 10") * 8
+
+
+def test_effect_size_svg_hatches_each_certainty_its_own_way(content):
+    svg = effect_size_svg(content)
+    root = ET.fromstring(svg)
+    patterns = {pattern.get("id") for pattern in root.iter(f"{SVG}pattern")}
+    fills = {}
+    for label, panel in svg_panels(svg).items():
+        bar, _ = bar_and_mid(panel)
+        fills[label] = [rectangle.get("fill") for rectangle in bar.findall(f"{SVG}rect")]
+    # Colour, then the hatch laid over it (none for high certainty), then the outline.
+    assert fills["NSAIDs / Pain (0-100)"] == [CERTAINTY_STYLE["moderate"][0], "url(#bc-certainty-moderate)", "none"]
+    assert fills["NSAIDs / Disability (RMDQ 0-24)"] == [CERTAINTY_STYLE["high"][0], "none"]
+    assert fills["Muscle relaxants / Pain (0-100)"] == [
+        CERTAINTY_STYLE["very_low"][0],
+        "url(#bc-certainty-very_low)",
+        "none",
+    ]
+    assert patterns == {"bc-certainty-moderate", "bc-certainty-very_low"}
+    moderate, very_low = (
+        ET.tostring(pattern) for pattern in root.iter(f"{SVG}pattern") if pattern.get("id") in patterns
+    )
+    assert moderate.count(b"<ns0:line") == 1 and very_low.count(b"<ns0:line") == 2  # "//" and "xx"
+
+
+def test_effect_size_svg_is_the_same_picture_each_time(content):
+    assert effect_size_svg(content) == effect_size_svg(content)
+
+
+def test_effect_size_svg_says_when_there_are_no_effect_sizes(content_copy):
+    for line, row in enumerate(EVIDENCE_ROWS, start=2):
+        if row["effect"]:
+            content_copy.set_cell("evidence", line, "effect", "")
+    content = content_copy.load()
+    root = ET.fromstring(effect_size_svg(content))
+    assert root.get("role") == "img"
+    assert "No effect sizes in data/evidence.csv" in panel_texts(root)
+    assert svg_panels(effect_size_svg(content)) == {}
+
+
 # --- the EvidenceLensApp ------------------------------------------------------------------------------
 
 
@@ -195,22 +363,39 @@ def test_lens_controls_have_visible_labels(content):
     assert [label for label, _ in app.verdict.options] == ["All verdicts", "Agrees", "Goes beyond", "Conflicts"]
 
 
-def test_lens_embeds_the_chart_as_a_png_with_its_text_as_alt(content):
+def test_lens_shows_one_svg_chart_with_its_words_beside_it(content):
     app = EvidenceLensApp(content)
-    # One picture per theme (the page shows the dark one on the dark theme), each with the same words.
-    pictures = re.findall(
-        r'<img class="bc-chart-(light|dark)" src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"',
-        app.chart.value,
+    html = app.chart.value
+    # One picture for both themes (its ink is the page's text colour), no bitmaps.
+    assert html.count("<svg") == 1 and "<img" not in html
+    figure = re.search(r"<figure[^>]*>(<svg.*</svg>)<figcaption>(.*?)</figcaption></figure>", html, re.S)
+    assert figure.group(1) == effect_size_svg(content)
+    assert figure.group(2) == "Effect sizes against the minimal important difference (MID)."
+    words = re.search(r"<details><summary>The chart as text</summary><pre[^>]*>(.*?)</pre></details>", html, re.S)
+    assert unescape(words.group(1)) == effect_size_text(content)
+    assert "against a MID of 10" in unescape(words.group(1))
+
+
+def test_lens_works_without_pandas_or_matplotlib():
+    # The static site's Python in the browser has neither, and a dashboard kernel that opens the
+    # lens should not pay for them (about half a second): the lens must show everything without.
+    script = (
+        "import sys\n"
+        "from backcare_nb import load_content\n"
+        "from backcare_nb.ui.evidence import EvidenceLensApp\n"
+        "app = EvidenceLensApp(load_content())\n"
+        "app.intervention.value = 'nsaids'\n"
+        "app.verdict.value = 'Goes beyond'\n"
+        "app.day.value = 12\n"
+        "assert 'Showing 2 of' in app.count.value, app.count.value\n"
+        "assert 'Pain falls by 7.3 points' in app.table.value\n"
+        "assert 'On day 12 the labels differ' in app.reconciler.value\n"
+        "assert 'MID 10' in app.chart.value and app.message.value == ''\n"
+        "print(sorted(name for name in ('pandas', 'numpy', 'matplotlib') if name in sys.modules))\n"
     )
-    assert [theme for theme, _, _ in pictures] == ["light", "dark"]
-    assert pictures[0][1] != pictures[1][1]
-    match = re.search(
-        r'<img class="bc-chart-dark" src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"', app.chart.value
-    )
-    assert match
-    assert base64.b64decode(match.group(1)).startswith(b"\x89PNG\r\n\x1a\n")
-    assert unescape(match.group(2)) == effect_size_text(content)
-    assert "against a MID of 10" in unescape(match.group(2))
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
 
 
 def test_lens_day_slider_shows_article_stage_and_guideline_band(content):

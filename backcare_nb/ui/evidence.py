@@ -2,18 +2,19 @@
 time-definition reconciler.
 
 - An evidence table filterable by "Intervention" and "Verdict".
-- The effect-size chart (drawn once, embedded as a PNG with its text alternative as ``alt``).
+- The effect-size chart (drawn once as inline SVG, its text alternative as the picture's title and
+  in a "The chart as text" disclosure).
 - A "Day" slider (0-365) showing the article's stage and the guideline band side by side.
 
-The logic is in :mod:`backcare_nb.evidence`; this module builds widgets and renders.
+The logic is in :mod:`backcare_nb.evidence`; this module builds widgets and renders. It works on
+plain rows, so the lens needs neither pandas nor matplotlib: it runs in the static site's Python
+in the browser, and a dashboard kernel that opens it does not pay for importing them.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 from html import escape
-from typing import TYPE_CHECKING
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -21,15 +22,12 @@ from backcare_nb.content import Content, load_content
 from backcare_nb.evidence import (
     VERDICT_LABELS,
     VERDICT_MEANINGS,
-    effect_size_figure,
+    effect_size_svg,
     effect_size_text,
-    evidence_table,
+    evidence_rows,
     reconcile_day,
 )
 from backcare_nb.scenario import MAX_DAYS
-
-if TYPE_CHECKING:
-    import pandas as pd
 from backcare_nb.ui import panels
 from backcare_nb.ui.callbacks import guarded
 
@@ -47,13 +45,6 @@ VERDICT_TINTS = {"Agrees": "#D6EAF8", "Goes beyond": "#FDF0D0", "Conflicts": "#F
 TINTED = "color:#1a1a1a;font-weight:700;background:{tint};border-left:6px solid {colour}"
 
 
-def figure_png_base64(figure, dpi: int = 110) -> str:
-    """A matplotlib figure as base64-encoded PNG bytes (no pyplot, no display needed)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
 class EvidenceLensApp:
     """The evidence lens as ipywidgets; show :attr:`container` as the last thing in a cell.
 
@@ -68,8 +59,8 @@ class EvidenceLensApp:
     def __init__(self, content: Content | None = None, day: int = 10) -> None:
         self.content = content if content is not None else load_content()
         # Content does not change while the app runs: build the table and the chart once.
-        self.evidence = evidence_table(self.content)
-        self.rows = self.evidence
+        self.evidence = evidence_rows(self.content)
+        self.rows = self.evidence  # the rows the filters let through
         self._build_controls(day)
         self._build_chart()
         self._build_layout()
@@ -77,7 +68,7 @@ class EvidenceLensApp:
         self._on_day()
 
     def _build_controls(self, day: int) -> None:
-        interventions = dict.fromkeys(zip(self.evidence["intervention"], self.evidence["intervention_id"], strict=True))
+        interventions = dict.fromkeys((row["intervention"], row["intervention_id"]) for row in self.evidence)
         self.intervention = widgets.Dropdown(
             description="Intervention",
             options=[("All interventions", ALL), *interventions],
@@ -108,18 +99,10 @@ class EvidenceLensApp:
         self.message = widgets.HTML()
 
     def _build_chart(self) -> None:
-        # A light and a dark picture; the page's CSS shows the one for its theme (panels.CSS).
+        # One picture for both themes: its ink is the page's text colour.
         text = effect_size_text(self.content)
-        pictures = "".join(
-            f'<img class="bc-chart-{theme}" src="data:image/png;base64,{png}" alt="{escape(text)}" '
-            'style="max-width:100%;height:auto">'
-            for theme, png in (
-                ("light", figure_png_base64(effect_size_figure(self.content))),
-                ("dark", figure_png_base64(effect_size_figure(self.content, dark=True))),
-            )
-        )
         self.chart = widgets.HTML(
-            f'<figure style="margin:0">{pictures}'
+            f'<figure style="margin:0">{effect_size_svg(self.content)}'
             "<figcaption>Effect sizes against the minimal important difference (MID).</figcaption></figure>"
             f"<details><summary>The chart as text</summary><pre style='white-space:pre-wrap'>{escape(text)}</pre>"
             "</details>"
@@ -160,12 +143,12 @@ class EvidenceLensApp:
     def _on_filter(self, change: dict | None = None) -> None:
         """The intervention or verdict filter changed: redraw the table."""
         self.message.value = ""
-        rows = self.evidence
-        if self.intervention.value != ALL:
-            rows = rows[rows["intervention_id"] == self.intervention.value]
-        if self.verdict.value != ALL:
-            rows = rows[rows["verdict"] == self.verdict.value]
-        self.rows = rows
+        intervention, verdict = self.intervention.value, self.verdict.value
+        self.rows = [
+            row
+            for row in self.evidence
+            if intervention in (ALL, row["intervention_id"]) and verdict in (ALL, row["verdict"])
+        ]
         self._render_table()
 
     @guarded
@@ -201,34 +184,38 @@ class EvidenceLensApp:
         )
 
 
-def evidence_table_html(rows: pd.DataFrame) -> str:
-    """An HTML table of :func:`backcare_nb.evidence.evidence_table` rows, grouped by claim.
+def evidence_table_html(rows: list[dict[str, Any]]) -> str:
+    """An HTML table of :func:`backcare_nb.evidence.evidence_rows` rows, grouped by claim.
 
-    Each intervention is one row group: its title, origin and what the article says, once, then
-    one row per source with the source's position, the verdict, the certainty and the finding.
+    Each intervention is one row group, in the order the rows name them: its title, origin and
+    what the article says, once, then one row per source with the source's position, the verdict,
+    the certainty and the finding.
     """
-    if rows.empty:
+    if not rows:
         return "<p>No rows match these filters.</p>"
+    claims: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        claims.setdefault(row["intervention_id"], []).append(row)
     groups = []
-    for intervention_id, claim in rows.groupby("intervention_id", sort=False):
-        first = claim.iloc[0]
-        article = f"{first.article_claim} {first.article_dose}".strip()
-        said = "The article says" if first.origin == "From the article" else "Why it is added"
+    for intervention_id, claim in claims.items():
+        first = claim[0]
+        article = f"{first['article_claim']} {first['article_dose']}".strip()
+        said = "The article says" if first["origin"] == "From the article" else "Why it is added"
         body = [
             f'<tr class="bc-claim-head"><th scope="rowgroup" colspan="5" style="text-align:left">'
-            f'{escape(first.intervention)} <span class="bc-origin">{escape(first.origin)}</span><br>'
+            f'{escape(first["intervention"])} <span class="bc-origin">{escape(first["origin"])}</span><br>'
             f'<span style="font-weight:400">{said}: {escape(article)}</span></th></tr>'
         ]
-        for row in claim.itertuples():
-            symbol, colour = VERDICT_MARKS.get(row.verdict, ("", "inherit"))
-            tint = VERDICT_TINTS.get(row.verdict)
+        for row in claim:
+            symbol, colour = VERDICT_MARKS.get(row["verdict"], ("", "inherit"))
+            tint = VERDICT_TINTS.get(row["verdict"])
             style = TINTED.format(tint=tint, colour=colour) if tint else ""
             body.append(
                 '<tr class="bc-source-row">'
-                f'<td><abbr title="{escape(row.citation)}">{escape(row.source_id)}</abbr></td>'
-                f"<td>{escape(row.position)}</td>"
-                f'<td style="{style}">{symbol} {escape(row.verdict)}</td>'
-                f"<td>{escape(row.certainty)}</td><td>{escape(row.finding)}</td></tr>"
+                f'<td><abbr title="{escape(row["citation"])}">{escape(row["source_id"])}</abbr></td>'
+                f"<td>{escape(row['position'])}</td>"
+                f'<td style="{style}">{symbol} {escape(row["verdict"])}</td>'
+                f"<td>{escape(row['certainty'])}</td><td>{escape(row['finding'])}</td></tr>"
             )
         groups.append(f'<tbody class="bc-claim" data-intervention="{escape(intervention_id)}">{"".join(body)}</tbody>')
     return (

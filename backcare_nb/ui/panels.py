@@ -121,9 +121,9 @@ body[data-jp-theme-light='false'] .bc-app :focus-visible { outline-color: #8ab4f
 .bc-app button.bc-open-panel { font-weight: 600; margin: .6rem 0 .2rem; }
 .bc-app .bc-case-changed { border-left: 4px solid #b36b00; padding-left: .5rem; margin: 0 0 0 .6rem; }
 .bc-app .bc-teaching { overflow-x: auto; max-width: 100%; }
-.bc-app .bc-chart-dark { display: none; }
-body[data-jp-theme-light='false'] .bc-app .bc-chart-dark { display: inline; }
-body[data-jp-theme-light='false'] .bc-app .bc-chart-light { display: none; }
+/* The evidence lens's chart: 800 units wide, never shown narrower than the page allows nor so wide that
+   it outgrows a laptop's screen height. */
+.bc-app .bc-effect-svg { width: 100%; max-width: 1000px; height: auto; display: block; }
 .bc-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .bc-reduced-motion { display: none; }
 @media (prefers-reduced-motion: reduce) { .bc-app .bc-play { display: none; } .bc-reduced-motion { display: block; } }

@@ -106,5 +106,15 @@ def test_static_dashboard_follows_the_slider_and_deep_links_with_no_request_off_
     page.locator(".bc-quiz").first.wait_for(state="visible", timeout=READY_MS)
     assert "page=quiz" in page.url
 
+    # The evidence lens runs in the browser's Python too (no pandas or matplotlib there): the day from
+    # the link reaches its reconciler, and its chart is an SVG picture.
+    _open(page, site_origin, "?page=evidence&days=12", ".bc-evidence")
+    expect(page.locator(".bc-evidence").first).to_contain_text("On day 12 the labels differ", timeout=UPDATE_MS)
+    chart = page.locator(".bc-evidence figure svg.bc-effect-svg")
+    expect(chart).to_be_visible(timeout=UPDATE_MS)
+    expect(chart.locator("text", has_text="MID 10").first).to_be_visible()
+    expect(page.locator(".bc-evidence-table")).to_contain_text("Pain falls by 7.3 points")
+    expect(page.locator(".bc-notice")).to_have_count(0)  # not the dashboard's fallback notice
+
     assert _outside(requests, site_origin) == []
     assert any(url.endswith("/static/pyodide/pyodide.asm.wasm") for url in requests)

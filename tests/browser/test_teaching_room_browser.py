@@ -216,15 +216,16 @@ def test_one_day_control_gives_each_early_day_room_and_steps_one_day(themed):
 # --- 4. a readable timeline --------------------------------------------------------------------------
 
 
-def timeline_font_px(page) -> float:
-    """The smallest text in the timeline picture, in CSS px as drawn."""
+def smallest_text_px(page, picture: str = ".bc-timeline-svg") -> float:
+    """The smallest text in an SVG picture (by default the timeline), in CSS px as drawn."""
     return page.evaluate(
-        """() => {
-            const svg = document.querySelector('.bc-timeline-svg');
+        """picture => {
+            const svg = document.querySelector(picture);
             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
             const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize));
             return Math.min(...sizes) * scale;
-        }"""
+        }""",
+        picture,
     )
 
 
@@ -232,14 +233,14 @@ def test_the_timeline_is_readable_at_1280_larger_when_presenting_and_in_words_on
     page = themed.page
     page.set_viewport_size(LAPTOP)
     themed.open("?days=10")
-    assert timeline_font_px(page) >= 12
+    assert smallest_text_px(page) >= 12
     colour = page.locator(".bc-timeline-svg").evaluate("e => getComputedStyle(e).color")
     background = page.locator("body").evaluate("e => getComputedStyle(e).backgroundColor")
     assert contrast(colour, background) >= 4.5  # theme-aware ink, not black on a dark page
-    laptop = timeline_font_px(page)
+    laptop = smallest_text_px(page)
     page.get_by_role("button", name="Presenter mode").click()
     page.wait_for_function(f"document.querySelector('.bc-timeline-svg').getBoundingClientRect().width > {800}")
-    assert timeline_font_px(page) > laptop
+    assert smallest_text_px(page) > laptop
     page.get_by_role("button", name="Presenter mode").click()
     page.set_viewport_size(PHONE)
     words = page.locator(".bc-timeline-words")
@@ -252,12 +253,19 @@ def test_the_timeline_is_readable_at_1280_larger_when_presenting_and_in_words_on
 
 
 def test_the_evidence_chart_follows_the_theme(themed):
+    # One SVG picture whose lines and words take the page's text colour: readable on either theme.
     page = themed.page
+    page.set_viewport_size(LAPTOP)
     themed.open("?page=evidence", ready=".bc-evidence")
-    visible = page.locator(f".bc-chart-{themed.theme}")
-    hidden = page.locator(f".bc-chart-{'dark' if themed.theme == 'light' else 'light'}")
-    expect(visible).to_be_visible()
-    expect(hidden).to_be_hidden()
+    chart = page.locator(".bc-evidence figure svg.bc-effect-svg")
+    expect(chart).to_be_visible()
+    assert chart.get_attribute("role") == "img"
+    colour = chart.evaluate("e => getComputedStyle(e).color")
+    background = chart.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert contrast(colour, background) >= 4.5
+    assert contrast(colour, page.locator("body").evaluate("e => getComputedStyle(e).backgroundColor")) >= 4.5
+    assert smallest_text_px(page, ".bc-effect-svg") >= 12
+    expect(chart.locator("text", has_text="MID 10").first).to_be_visible()
 
 
 # --- 5. cases that teach ------------------------------------------------------------------------------
