@@ -106,6 +106,8 @@ class EvidenceLensApp:
             "<figcaption>Effect sizes against the minimal important difference (MID).</figcaption></figure>"
             f"<details><summary>The chart as text</summary><pre style='white-space:pre-wrap'>{escape(text)}</pre>"
             "</details>"
+            # On a phone the picture's text would shrink to about 6 px: the words replace it there.
+            f'<pre class="bc-chart-words" style="white-space:pre-wrap">{escape(text)}</pre>'
         )
 
     def _build_layout(self) -> None:

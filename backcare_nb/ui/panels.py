@@ -127,7 +127,7 @@ body[data-jp-theme-light='false'] .bc-app :focus-visible { outline-color: #8ab4f
 .bc-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .bc-reduced-motion { display: none; }
 @media (prefers-reduced-motion: reduce) { .bc-app .bc-play { display: none; } .bc-reduced-motion { display: block; } }
-.bc-app .bc-timeline-words { display: none; }
+.bc-app .bc-timeline-words, .bc-app .bc-chart-words { display: none; }
 /* Phones: the result first (the level of concern, the stage, the plan), the controls after it,
    touch targets of at least 44 px, and the timeline in words (a wide picture would shrink to 5 px text). */
 @media (max-width: 600px) {
@@ -135,7 +135,9 @@ body[data-jp-theme-light='false'] .bc-app :focus-visible { outline-color: #8ab4f
   .bc-app .bc-controls { position: static; max-height: none; min-width: 0; max-width: none; width: 100%;
     padding-right: 0; }
   .bc-header h1 { font-size: 1.25rem; }
-  .bc-app .bc-timeline-svg, .bc-app .bc-timeline-marker { display: none; }
+  .bc-app .bc-timeline-svg, .bc-app .bc-timeline-marker, .bc-app .bc-effect-svg { display: none; }
+  .bc-app .bc-chart-words { display: block; }
+  .bc-app .bc-evidence figure + details { display: none; }
   .bc-app .bc-timeline-box > .bc-timeline-over { position: static; }
   .bc-app .bc-timeline-words { display: block; }
   .bc-app .bc-timeline figcaption { display: none; }

@@ -252,7 +252,7 @@ def test_the_timeline_is_readable_at_1280_larger_when_presenting_and_in_words_on
     assert words.last.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 12
 
 
-def test_the_evidence_chart_follows_the_theme(themed):
+def test_the_evidence_chart_follows_the_theme_and_is_words_on_a_phone(themed):
     # One SVG picture whose lines and words take the page's text colour: readable on either theme.
     page = themed.page
     page.set_viewport_size(LAPTOP)
@@ -266,6 +266,12 @@ def test_the_evidence_chart_follows_the_theme(themed):
     assert contrast(colour, page.locator("body").evaluate("e => getComputedStyle(e).backgroundColor")) >= 4.5
     assert smallest_text_px(page, ".bc-effect-svg") >= 12
     expect(chart.locator("text", has_text="MID 10").first).to_be_visible()
+    page.set_viewport_size(PHONE)
+    words = page.locator(".bc-chart-words")
+    expect(words).to_be_visible()
+    expect(words).to_contain_text("against a MID of 10")
+    expect(chart).to_be_hidden()
+    assert words.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 12
 
 
 # --- 5. cases that teach ------------------------------------------------------------------------------
