@@ -102,12 +102,11 @@ class EvidenceLensApp:
         # One picture for both themes: its ink is the page's text colour.
         text = effect_size_text(self.content)
         self.chart = widgets.HTML(
-            f'<figure style="margin:0">{effect_size_svg(self.content)}'
+            f'<figure class="bc-effect-figure" style="margin:0">{effect_size_svg(self.content)}'
             "<figcaption>Effect sizes against the minimal important difference (MID).</figcaption></figure>"
             f"<details><summary>The chart as text</summary><pre style='white-space:pre-wrap'>{escape(text)}</pre>"
-            "</details>"
+            "</details>" + chart_words_html(text)
             # On a phone the picture's text would shrink to about 6 px: the words replace it there.
-            f'<pre class="bc-chart-words" style="white-space:pre-wrap">{escape(text)}</pre>'
         )
 
     def _build_layout(self) -> None:
@@ -184,6 +183,13 @@ class EvidenceLensApp:
             + panel("The guidelines (ACP 2017)", band.label, band.day_min, band.day_max, band.summary)
             + f'</div><p style="{note_style}">{marker}{escape(result.note)}</p>'
         )
+
+
+def chart_words_html(text: str) -> str:
+    """:func:`backcare_nb.evidence.effect_size_text` as a paragraph and a list, for a phone."""
+    first, *lines = text.splitlines()
+    items = "".join(f"<li>{escape(line.removeprefix('- '))}</li>" for line in lines)
+    return f'<div class="bc-chart-words"><p>{escape(first)}</p><ul>{items}</ul></div>'
 
 
 def evidence_table_html(rows: list[dict[str, Any]]) -> str:

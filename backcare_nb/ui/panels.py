@@ -137,7 +137,7 @@ body[data-jp-theme-light='false'] .bc-app :focus-visible { outline-color: #8ab4f
   .bc-header h1 { font-size: 1.25rem; }
   .bc-app .bc-timeline-svg, .bc-app .bc-timeline-marker, .bc-app .bc-effect-svg { display: none; }
   .bc-app .bc-chart-words { display: block; }
-  .bc-app .bc-evidence figure + details { display: none; }
+  .bc-evidence .bc-effect-figure, .bc-evidence .bc-effect-figure + details { display: none; }
   .bc-app .bc-timeline-box > .bc-timeline-over { position: static; }
   .bc-app .bc-timeline-words { display: block; }
   .bc-app .bc-timeline figcaption { display: none; }
