@@ -275,10 +275,14 @@ def item_html(item: PlanItem) -> str:
 
 
 def plan_panel(plan: Plan) -> str:
-    """The plan, by category, with a warning line for severe pain and similar notes."""
+    """The plan, by category, with a warning line for severe pain and similar notes.
+
+    The day is in the stage banner above, not here: the plan's HTML then stays the same while the
+    days go by with the same advice, and a key press sends the browser nothing for it.
+    """
     parts = [
         '<section class="bc-plan" aria-labelledby="bc-plan-heading">'
-        f'<h2 class="bc-heading" id="bc-plan-heading">The plan for day {plan.scenario.days_since_onset}</h2>'
+        '<h2 class="bc-heading" id="bc-plan-heading">The plan</h2>'
     ]
     if plan.gate.replaces_plan:
         parts.append("<p>No self-care plan: go now, as the box above says.</p>")
