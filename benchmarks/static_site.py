@@ -6,7 +6,9 @@ Both sites are built by :func:`backcare_nb.site.build_site` (cached by their inp
 
 - cold load: a fresh browser context (empty cache) to an interactive page (the plan's items, or
   the baseline's readout); warm load: the same context again, its HTTP cache filled;
-- latency: key press on the days slider to the updated text (median, p95);
+- latency: key press on the days slider to the updated text (median, p95), walking the days of the
+  first four weeks as ``benchmarks.dashboard`` does (the plan itself changes on a few of them), and
+  separately stepping between day 2 and day 3, where the dashboard's plan changes on every press;
 - first visit: bytes of every response (their Content-Length) and requests outside the origin.
 
 Figures, not pass/fail; JSON to benchmarks/results/static-site-latest.json.
@@ -51,13 +53,22 @@ def _load(context, url: str, ready: str) -> tuple[float, int, list[str], object]
     return elapsed, sum(sizes), urls, page
 
 
-def _latency(page, readout: str, changes: int) -> list[float]:
+def _latency(page, readout: str, changes: int, walk: bool) -> list[float]:
+    """Seconds from each key press to the new text: walking days 2-27 and back (``walk``), or
+    stepping between day 2 and 3 (starting on day 2, as both pages do)."""
     handle = page.locator(".widget-slider [role=slider]").first
     handle.focus()
     times = []
+    day, step = 2, 1
     for index in range(changes):
         before = page.locator(readout).first.inner_text()
-        key = "ArrowRight" if index % 2 == 0 else "ArrowLeft"
+        if walk:
+            if not 2 <= day + step <= 27:
+                step = -step
+            day += step
+            key = "ArrowRight" if step > 0 else "ArrowLeft"
+        else:
+            key = "ArrowRight" if index % 2 == 0 else "ArrowLeft"
         start = time.perf_counter()
         handle.press(key)
         page.wait_for_function(
@@ -86,7 +97,7 @@ def measure(browser, name: str, loads: int, changes: int) -> dict:
     origin = f"http://127.0.0.1:{port}"
     url = f"{origin}/voici/render/{notebook.stem}.html"
     time.sleep(0.5)
-    cold, warm, first_bytes, outside, latencies = [], [], [], [], []
+    cold, warm, first_bytes, outside, latencies, crossing = [], [], [], [], [], []
     try:
         for _ in range(loads):
             context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -98,7 +109,10 @@ def measure(browser, name: str, loads: int, changes: int) -> dict:
             seconds, _, _, page = _load(context, url, ready)
             warm.append(seconds)
             if not latencies:
-                latencies = _latency(page, readout, changes)
+                latencies = _latency(page, readout, changes, walk=True)
+                page.close()
+                _, _, _, page = _load(context, url, ready)
+                crossing = _latency(page, readout, changes, walk=False)
             context.close()
     finally:
         server.terminate()
@@ -109,6 +123,7 @@ def measure(browser, name: str, loads: int, changes: int) -> dict:
         "warm_seconds": warm,
         "first_visit_bytes": first_bytes,
         "latency_seconds": latencies,
+        "latency_plan_changes_seconds": crossing,
         "requests_outside_origin": outside,
     }
 
@@ -128,6 +143,14 @@ def table(results: dict) -> str:
         ("time to an interactive plan, warm cache, median", "warm_seconds", _median, 1, "s", "1.3x"),
         ("key press to updated plan, median", "latency_seconds", _median, 1000, "ms", "1.5x"),
         ("key press to updated plan, p95", "latency_seconds", _p95, 1000, "ms", ""),
+        (
+            "the same between day 2 and 3 (a new plan each press), median",
+            "latency_plan_changes_seconds",
+            _median,
+            1000,
+            "ms",
+            "",
+        ),
         ("first visit, bytes transferred", "first_visit_bytes", _median, 1e-6, "MB", "20 MB"),
     ]
     lines = ["| measure | minimal static notebook | static dashboard | ratio | target |", "|---|---|---|---|---|"]

@@ -520,26 +520,25 @@ class DashboardApp:
         """Build the plan for the controls and refresh every output panel.
 
         A widget only sends a value to the browser when it changed, so panels that do not depend
-        on what changed cost nothing to reassign. Every panel, the timeline too, is a string built
-        in about a millisecond, so there is nothing to cache or draw in the background.
+        on what changed cost nothing to reassign. Each panel is sent as soon as it is built, the
+        result first (the level of concern, the stage, the plan), so the browser shows it while the
+        timeline, the week and the rest are still being written; in the static site's slower
+        Python that is most of a key press's wait.
         """
         plan = self._plan_for(self.scenario())
+        shown = self.outputs
+        shown["error"].value = panels.error_panel()
+        shown["gate"].value = panels.gate_panel(plan)
+        shown["stage"].value = panels.stage_panel(plan)
+        shown["case"].value = panels.case_panel(self._cases.get(plan.scenario.case or self._changed_from_case or ""))
+        shown["plan"].value = panels.plan_panel(plan)
+        shown["safety"].value = panels.safety_net_panel(plan)
         timeline, layout = self._timeline(plan)
-        values = {
-            "stage": panels.stage_panel(plan),
-            "gate": panels.gate_panel(plan),
-            "case": panels.case_panel(self._cases.get(plan.scenario.case or self._changed_from_case or "")),
-            "plan": panels.plan_panel(plan),
-            "safety": panels.safety_net_panel(plan),
-            "timeline_marker": panels.timeline_marker_panel(layout, plan.scenario.days_since_onset),
-            "timeline": timeline,
-            "schedule": panels.schedule_panel(schedule_for(plan, self._content, self._plan_for)),
-            "takeaways": panels.takeaways_panel(plan),
-            "related": panels.related_panel(plan),
-            "error": panels.error_panel(),
-        }
-        for name, value in values.items():
-            self.outputs[name].value = value
+        shown["timeline_marker"].value = panels.timeline_marker_panel(layout, plan.scenario.days_since_onset)
+        shown["timeline"].value = timeline
+        shown["schedule"].value = panels.schedule_panel(schedule_for(plan, self._content, self._plan_for))
+        shown["takeaways"].value = panels.takeaways_panel(plan)
+        shown["related"].value = panels.related_panel(plan)
         self._render_handouts(plan)
         # Shown (greyed out until needed) whenever a case is on screen, so the plan below never jumps.
         self.case_row.layout.display = "flex" if self.case_picker.value != NO_CASE else "none"

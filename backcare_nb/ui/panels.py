@@ -83,7 +83,7 @@ body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
 .bc-app .bc-timeline-box { position: relative; }
 .bc-app figure.bc-timeline { margin: 0; }
 .bc-app .bc-timeline-box > .bc-timeline-over { position: absolute; top: 0; left: 0; width: 100%; pointer-events: none;
-  z-index: 1; }
+  z-index: 1; will-change: transform; }  /* its own layer: a moving marker repaints only itself */
 .bc-app .bc-schedule table { border-collapse: collapse; font-size: .9rem; }
 .bc-app .bc-schedule th, .bc-app .bc-schedule td { border: 1px solid #999; padding: .2rem .4rem;
   text-align: left; vertical-align: top; }
