@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from backcare_nb import svg
 from backcare_nb.content import Content
 from backcare_nb.plan import Origin, Stage, format_dose, stage_for_day
 
@@ -338,27 +339,8 @@ _HATCH_TILES = {
 }
 
 
-def _svg_number(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _attributes(attributes: dict[str, str]) -> str:
-    """SVG attributes from keywords: ``text_anchor="end"`` becomes ``text-anchor="end"``."""
-    return "".join(f' {name.replace("_", "-")}="{value}"' for name, value in attributes.items())
-
-
-def _text(x: float, y: float, words: str, **attributes: str) -> str:
-    return f'<text x="{_svg_number(x)}" y="{_svg_number(y)}"{_attributes(attributes)}>{escape(words)}</text>'
-
-
-def _rect(x: float, y: float, width: float, height: float, **attributes: str) -> str:
-    size = f'width="{_svg_number(width)}" height="{_svg_number(height)}"'
-    return f'<rect x="{_svg_number(x)}" y="{_svg_number(y)}" {size}{_attributes(attributes)}/>'
-
-
 def _line(x1: float, y1: float, x2: float, y2: float, **attributes: str) -> str:
-    ends = f'x1="{_svg_number(x1)}" y1="{_svg_number(y1)}" x2="{_svg_number(x2)}" y2="{_svg_number(y2)}"'
-    return f"<line {ends}{_attributes({'stroke': INK, **attributes})}/>"
+    return svg.line(x1, y1, x2, y2, **{"stroke": INK, **attributes})
 
 
 def _ticks(limit: float) -> list[float]:
@@ -394,13 +376,13 @@ def _effect_panel(row: dict[str, Any], top: float, left: float, right: float) ->
     colour, _ = CERTAINTY_STYLE.get(row["certainty_id"], CERTAINTY_STYLE["not_graded"])
     pattern = _hatch_pattern(row["certainty_id"])
     parts = [
-        _text(left - 10, bar_top + BAR_HEIGHT / 2 - 3, _short(row["intervention"]), text_anchor="end"),
-        _text(left - 10, bar_top + BAR_HEIGHT / 2 + 14, row["outcome"], text_anchor="end"),
+        svg.text(left - 10, bar_top + BAR_HEIGHT / 2 - 3, _short(row["intervention"]), text_anchor="end"),
+        svg.text(left - 10, bar_top + BAR_HEIGHT / 2 + 14, row["outcome"], text_anchor="end"),
     ]
-    bar = _rect(left, bar_top, x(effect) - left, BAR_HEIGHT, fill=colour)
+    bar = svg.rect(left, bar_top, x(effect) - left, BAR_HEIGHT, fill=colour)
     if pattern:
-        bar += _rect(left, bar_top, x(effect) - left, BAR_HEIGHT, fill=f"url(#bc-certainty-{row['certainty_id']})")
-    bar += _rect(left, bar_top, x(effect) - left, BAR_HEIGHT, fill="none", stroke=INK, stroke_width="1")
+        bar += svg.rect(left, bar_top, x(effect) - left, BAR_HEIGHT, fill=f"url(#bc-certainty-{row['certainty_id']})")
+    bar += svg.rect(left, bar_top, x(effect) - left, BAR_HEIGHT, fill="none", stroke=INK, stroke_width="1")
     parts.append(f'<g class="bc-effect-bar"><title>{escape(_effect_sentence(row))}</title>{bar}</g>')
 
     # Both labels sit above the bar, so neither crosses the MID line; when the MID is so far left
@@ -410,10 +392,10 @@ def _effect_panel(row: dict[str, Any], top: float, left: float, right: float) ->
     effect_x = left + 2
     if mid_x + 6 < effect_x + len(effect_label) * CHARACTER + 10:
         effect_x = max(effect_x, mid_x + 6 + len(mid_label) * BOLD_CHARACTER + 14)
-    parts.append(_text(effect_x, labels_y, effect_label))
+    parts.append(svg.text(effect_x, labels_y, effect_label))
     parts.append(
         f'<g class="bc-mid">{_line(mid_x, top + 2, mid_x, axis_y, stroke_width="2", stroke_dasharray="6 4")}'
-        f"{_text(mid_x + 6, labels_y, mid_label, font_weight='bold')}</g>"
+        f"{svg.text(mid_x + 6, labels_y, mid_label, font_weight='bold')}</g>"
     )
 
     # The axis: the zero line, ticks, and what is measured, from which source.
@@ -421,9 +403,9 @@ def _effect_panel(row: dict[str, Any], top: float, left: float, right: float) ->
     parts.append(_line(left, axis_y, right, axis_y))
     for tick in _ticks(limit):
         parts.append(_line(x(tick), axis_y, x(tick), axis_y + 5))
-        parts.append(_text(x(tick), axis_y + 20, _number(tick), text_anchor="middle", font_size="12.5"))
+        parts.append(svg.text(x(tick), axis_y + 20, _number(tick), text_anchor="middle", font_size="12.5"))
     parts.append(
-        _text(
+        svg.text(
             (left + right) / 2,
             axis_y + 39,
             f"Improvement, {row['outcome']} ({row['source_id']})",
@@ -445,7 +427,7 @@ def effect_size_svg(content: Content) -> str:
     accessible name is :func:`effect_size_text`; each bar also says its sentence when pointed at.
     """
     rows = effect_size_rows(content)
-    parts = [_text(SVG_WIDTH / 2, 26, CHART_TITLE, text_anchor="middle", font_size="15", font_weight="bold")]
+    parts = [svg.text(SVG_WIDTH / 2, 26, CHART_TITLE, text_anchor="middle", font_size="15", font_weight="bold")]
     if rows:
         labels = [label for row in rows for label in (_short(row["intervention"]), row["outcome"])]
         left = min(max(len(label) for label in labels) * CHARACTER, 300) + 26
@@ -455,13 +437,13 @@ def effect_size_svg(content: Content) -> str:
         for number, row in enumerate(rows):
             parts.append(_effect_panel(row, SVG_TOP + PANEL_HEIGHT * number, left, right))
         bottom = SVG_TOP + PANEL_HEIGHT * len(rows)
-        parts.append(_text(SVG_WIDTH / 2, bottom + 14, CHART_FOOTNOTE, text_anchor="middle", font_size="12.5"))
+        parts.append(svg.text(SVG_WIDTH / 2, bottom + 14, CHART_FOOTNOTE, text_anchor="middle", font_size="12.5"))
         height = bottom + FOOT_HEIGHT
     else:
-        parts.append(_text(SVG_WIDTH / 2, SVG_TOP + 30, NO_EFFECT_SIZES, text_anchor="middle"))
+        parts.append(svg.text(SVG_WIDTH / 2, SVG_TOP + 30, NO_EFFECT_SIZES, text_anchor="middle"))
         height = SVG_TOP + 60
     return (
-        f'<svg class="bc-effect-svg" role="img" viewBox="0 0 {SVG_WIDTH} {_svg_number(height)}" '
+        f'<svg class="bc-effect-svg" role="img" viewBox="0 0 {SVG_WIDTH} {svg.number(height)}" '
         'xmlns="http://www.w3.org/2000/svg" font-size="13" fill="currentColor" '
         'style="color:var(--jp-content-font-color1, #1a1a1a);background:var(--jp-layout-color0, #ffffff);'
         'font-family:sans-serif">'

@@ -28,6 +28,9 @@ from backcare_nb.plan import (
     stage_for_day,
 )
 from backcare_nb.render import EPISODE_LABELS
+from backcare_nb.svg import number as _number
+from backcare_nb.svg import rect as _rect
+from backcare_nb.svg import text as _text
 
 #: Okabe & Ito (2008) colours, safe for the common kinds of colour blindness, in category order.
 # The palette's black is swapped for a mid grey, which shows on light and dark backgrounds alike.
@@ -190,24 +193,6 @@ class _Axis:
     def x(self, day: float) -> float:
         share = math.sqrt(min(max(day, 0), self.days)) / math.sqrt(self.days)
         return self.left + (self.right - self.left) * share
-
-
-def _number(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _attributes(attributes: dict[str, str]) -> str:
-    """SVG attributes from keywords: ``text_anchor="end"`` becomes ``text-anchor="end"``."""
-    return "".join(f' {name.replace("_", "-")}="{value}"' for name, value in attributes.items())
-
-
-def _text(x: float, y: float, words: str, **attributes: str) -> str:
-    return f'<text x="{_number(x)}" y="{_number(y)}"{_attributes(attributes)}>{escape(words)}</text>'
-
-
-def _rect(x: float, y: float, width: float, height: float, **attributes: str) -> str:
-    size = f'width="{_number(width)}" height="{_number(height)}"'
-    return f'<rect x="{_number(x)}" y="{_number(y)}" {size}{_attributes(attributes)}/>'
 
 
 def _lane_label(stage: Stage, width: float) -> str:
