@@ -123,6 +123,7 @@ class DashboardApp:
         self._handouts_shown = False
         self._timelines: dict[tuple[Scenario, Any], tuple[str, TimelineLayout]] = {}
         self._plans: dict[Scenario, Plan] = {}
+        self._plan_html: tuple[Any, str] | None = None
         self._build_controls()
         self._build_outputs()
         self.outputs["notices"].value = panels.notices_panel(notices)
@@ -397,6 +398,13 @@ class DashboardApp:
             self._plans[scenario] = build_plan(scenario, self._content)
         return self._plans[scenario]
 
+    def _plan_panel(self, plan: Plan) -> str:
+        """The plan's HTML, written again only when the advice differs from the last (most days it does not)."""
+        key = (plan.items, plan.warnings, plan.gate)
+        if self._plan_html is None or self._plan_html[0] != key:
+            self._plan_html = (key, panels.plan_panel(plan))
+        return self._plan_html[1]
+
     def _timeline(self, plan: Plan) -> tuple[str, TimelineLayout]:
         """The timeline picture and its layout: the same for every day of a scenario, so kept."""
         key = (replace(plan.scenario, days_since_onset=0, case=None), plan.gate)
@@ -531,7 +539,7 @@ class DashboardApp:
         shown["gate"].value = panels.gate_panel(plan)
         shown["stage"].value = panels.stage_panel(plan)
         shown["case"].value = panels.case_panel(self._cases.get(plan.scenario.case or self._changed_from_case or ""))
-        shown["plan"].value = panels.plan_panel(plan)
+        shown["plan"].value = self._plan_panel(plan)
         shown["safety"].value = panels.safety_net_panel(plan)
         timeline, layout = self._timeline(plan)
         shown["timeline_marker"].value = panels.timeline_marker_panel(layout, plan.scenario.days_since_onset)
