@@ -282,8 +282,12 @@ def _number(value: float) -> str:
 def effect_size_text(content: Content) -> str:
     """The text alternative to :func:`effect_size_svg` and :func:`effect_size_figure`: one sentence
     per effect, in order."""
+    return _effects_in_words(effect_size_rows(content))
+
+
+def _effects_in_words(rows: list[dict[str, Any]]) -> str:
     lines = ["Effect sizes against the minimal important difference (MID), the smallest change patients notice:"]
-    lines += [f"- {_effect_sentence(row)}" for row in effect_size_rows(content)]
+    lines += [f"- {_effect_sentence(row)}" for row in rows]
     return "\n".join(lines)
 
 
@@ -447,7 +451,7 @@ def effect_size_svg(content: Content) -> str:
         'xmlns="http://www.w3.org/2000/svg" font-size="13" fill="currentColor" '
         'style="color:var(--jp-content-font-color1, #1a1a1a);background:var(--jp-layout-color0, #ffffff);'
         'font-family:sans-serif">'
-        f"<title>{escape(effect_size_text(content))}</title>{''.join(parts)}</svg>"
+        f"<title>{escape(_effects_in_words(rows))}</title>{''.join(parts)}</svg>"
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from backcare_nb.content import Content
@@ -90,7 +91,7 @@ class Schedule:
         return tuple(f"Day {day}" for day in self.day_numbers)
 
 
-def schedule_for(plan: Plan, content: Content, plan_for: Callable[[Scenario, Content], Plan] = build_plan) -> Schedule:
+def schedule_for(plan: Plan, content: Content, plan_for: Callable[[Scenario], Plan] | None = None) -> Schedule:
     """What to do on each of the seven days from the plan's day (see :func:`weekly_schedule`).
 
     ``plan_for`` builds the plans of the following days; a dashboard passes one that keeps the plans
@@ -99,7 +100,8 @@ def schedule_for(plan: Plan, content: Content, plan_for: Callable[[Scenario, Con
     first = plan.scenario.days_since_onset
     day_numbers = tuple(day for day in range(first, first + WEEK) if day <= MAX_DAYS)
     plans = [plan] + [
-        plan_for(replace(plan.scenario, days_since_onset=day, case=None), content) for day in day_numbers[1:]
+        (plan_for or partial(build_plan, content=content))(replace(plan.scenario, days_since_onset=day, case=None))
+        for day in day_numbers[1:]
     ]
     cells: dict[str, list[str]] = {}
     titles: dict[str, str] = {}

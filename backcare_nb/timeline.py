@@ -11,6 +11,7 @@ has its own hatch pattern, and :func:`timeline_text` says it all in words.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from html import escape
 
@@ -142,7 +143,9 @@ def _day_range(first: int, last: int) -> str:
     return f"day {first}" if first == last else f"days {first}-{last}"
 
 
-def timeline_text(plan: Plan, content: Content, days: int = 120, mark_day: bool = True) -> str:
+def timeline_text(
+    plan: Plan, content: Content, days: int = 120, mark_day: bool = True, rows: Sequence[TimelineRow] | None = None
+) -> str:
     """A text alternative to the timeline picture, saying in words what it shows.
 
     With ``mark_day`` false the words leave out which day is marked, for a picture whose day marker
@@ -170,7 +173,7 @@ def timeline_text(plan: Plan, content: Content, days: int = 120, mark_day: bool 
         parts.append(f"The self-care plan is on hold: {plan.gate.title}.")
         return " ".join(parts)
     by_span: dict[tuple[int, int], list[str]] = {}
-    for row in timeline_rows(plan, content, days):
+    for row in timeline_rows(plan, content, days) if rows is None else rows:
         for first, last, status in row.spans:
             title = f"{row.title} ({STATUS_TEXT[status].lower()})" if status != ADVISED else row.title
             by_span.setdefault((first, last), []).append(title)

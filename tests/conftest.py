@@ -10,10 +10,13 @@ Fixtures other test modules may use:
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +30,18 @@ DATA_DIR = REPO / "data"
 # The tests judge the content shipped in this checkout, not a clinician's copy that the shell
 # running pytest may point at; tests that need the variable set it with monkeypatch.
 os.environ.pop(CONTENT_DIR_ENV, None)
+
+
+#: Libraries a dashboard or lens kernel must not import: each costs a viewer load time and memory.
+HEAVY_MODULES = ("pandas", "numpy", "matplotlib")
+
+
+def heavy_modules_after(script: str) -> list[str]:
+    """Run ``script`` in a fresh Python (it must succeed) and name the :data:`HEAVY_MODULES` it imported."""
+    probe = f"{script}\nimport sys\nprint(sorted(name for name in {HEAVY_MODULES!r} if name in sys.modules))\n"
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    return ast.literal_eval(run.stdout.strip().splitlines()[-1])
 
 
 class ContentCopy:

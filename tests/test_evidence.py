@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from html import unescape
 from pathlib import Path
@@ -30,6 +28,7 @@ from backcare_nb.evidence import (
 )
 from backcare_nb.ui.evidence import EvidenceLensApp
 from backcare_nb.ui.presenter import LARGE_CLASS, PresenterControls
+from tests.conftest import heavy_modules_after
 
 EVIDENCE_CSV = Path(__file__).resolve().parents[1] / "data" / "evidence.csv"
 EVIDENCE_ROWS = list(csv.DictReader(EVIDENCE_CSV.open(encoding="utf-8")))
@@ -380,7 +379,6 @@ def test_lens_works_without_pandas_or_matplotlib():
     # The static site's Python in the browser has neither, and a dashboard kernel that opens the
     # lens should not pay for them (about half a second): the lens must show everything without.
     script = (
-        "import sys\n"
         "from backcare_nb import load_content\n"
         "from backcare_nb.ui.evidence import EvidenceLensApp\n"
         "app = EvidenceLensApp(load_content())\n"
@@ -391,11 +389,8 @@ def test_lens_works_without_pandas_or_matplotlib():
         "assert 'Pain falls by 7.3 points' in app.table.value\n"
         "assert 'On day 12 the labels differ' in app.reconciler.value\n"
         "assert 'MID 10' in app.chart.value and app.message.value == ''\n"
-        "print(sorted(name for name in ('pandas', 'numpy', 'matplotlib') if name in sys.modules))\n"
     )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "[]"
+    assert heavy_modules_after(script) == []
 
 
 def test_lens_day_slider_shows_article_stage_and_guideline_band(content):

@@ -75,6 +75,15 @@ TIMELINE_CACHE = 32
 PLAN_CACHE = 256
 
 
+def _kept(cache: dict[Any, Any], key: Any, limit: int, make: Callable[[], Any]) -> Any:
+    """``cache[key]``, made (and kept) if missing; a full cache starts again empty."""
+    if key not in cache:
+        if len(cache) >= limit:
+            cache.clear()
+        cache[key] = make()
+    return cache[key]
+
+
 def slider_stops(
     change_days: Iterable[int], daily_until: int = DAILY_UNTIL, last: int = SLIDER_DAYS
 ) -> tuple[int, ...]:
@@ -390,13 +399,9 @@ class DashboardApp:
         self.outputs["handout"].value = panels.handout_panel(plan, details, self._served_at())
         self.outputs["handout_links"].value = panels.handout_links_panel(plan, details) if self._handouts_shown else ""
 
-    def _plan_for(self, scenario: Scenario, content: Content | None = None) -> Plan:
+    def _plan_for(self, scenario: Scenario) -> Plan:
         """The plan for ``scenario``, kept: the week ahead shares six days with the previous day's."""
-        if scenario not in self._plans:
-            if len(self._plans) >= PLAN_CACHE:
-                self._plans.clear()
-            self._plans[scenario] = build_plan(scenario, self._content)
-        return self._plans[scenario]
+        return _kept(self._plans, scenario, PLAN_CACHE, lambda: build_plan(scenario, self._content))
 
     def _plan_panel(self, plan: Plan) -> str:
         """The plan's HTML, written again only when the advice differs from the last (most days it does not)."""
@@ -407,13 +412,13 @@ class DashboardApp:
 
     def _timeline(self, plan: Plan) -> tuple[str, TimelineLayout]:
         """The timeline picture and its layout: the same for every day of a scenario, so kept."""
-        key = (replace(plan.scenario, days_since_onset=0, case=None), plan.gate)
-        if key not in self._timelines:
-            if len(self._timelines) >= TIMELINE_CACHE:
-                self._timelines.clear()
+
+        def draw() -> tuple[str, TimelineLayout]:
             layout = timeline_layout(plan, self._content)
-            self._timelines[key] = (panels.timeline_panel(plan, self._content, layout), layout)
-        return self._timelines[key]
+            return panels.timeline_panel(plan, self._content, layout), layout
+
+        key = (replace(plan.scenario, days_since_onset=0, case=None), plan.gate)
+        return _kept(self._timelines, key, TIMELINE_CACHE, draw)
 
     @staticmethod
     def _served_at() -> str | None:

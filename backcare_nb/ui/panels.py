@@ -17,7 +17,7 @@ from backcare_nb.handout import HandoutDetails, clinician_handout, dashboard_lin
 from backcare_nb.plan import Plan, PlanItem
 from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, safety_net_html
 from backcare_nb.schedule import WHAT, Schedule
-from backcare_nb.timeline import TimelineLayout, day_marker_svg, timeline_svg, timeline_text
+from backcare_nb.timeline import TimelineLayout, day_marker_svg, timeline_layout, timeline_svg, timeline_text
 
 VERDICT_WORDS = {
     "agrees": "agrees with the article",
@@ -298,7 +298,8 @@ def plan_panel(plan: Plan) -> str:
 def timeline_panel(plan: Plan, content: Content, layout: TimelineLayout | None = None) -> str:
     """The timeline picture without the day marker (see :func:`timeline_marker_panel`), and its text
     alternative as a folded description. The same for every day of a scenario."""
-    text = timeline_text(plan, content, mark_day=False)
+    layout = layout or timeline_layout(plan, content)
+    text = timeline_text(plan, content, mark_day=False, rows=layout.rows)
     picture = timeline_svg(plan, content, mark_day=False, description=text, layout=layout)
     return (
         f'<figure class="bc-timeline">{picture}'

@@ -131,16 +131,22 @@ def start_dashboard_server(log_path: Path, *extra: str) -> DashboardServer:
     raise RuntimeError(f"{' '.join(command)} did not answer within {SERVER_START_SECONDS} s:\n{log_path.read_text()}")
 
 
-def stop_dashboard_server(process: subprocess.Popen) -> None:
-    """SIGTERM the server's process group (Voilà then shuts its kernels down); SIGKILL stragglers."""
-    stragglers = kernel_pids(process.pid)
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM the process's group; SIGKILL the group if the process is still there after 20 s."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+
+def stop_dashboard_server(process: subprocess.Popen) -> None:
+    """SIGTERM the server's process group (Voilà then shuts its kernels down); SIGKILL stragglers."""
+    stragglers = kernel_pids(process.pid)
+    stop_group(process)
     # Kernels normally go with the server; kill those still alive (every process descends from 1).
     for pid in set(stragglers) & set(kernel_pids(1)) if stragglers else ():
         with contextlib.suppress(ProcessLookupError):

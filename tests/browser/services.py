@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import _descendants as descendants  # every process below a pid
+from tests.browser.conftest import stop_group
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_BIN = REPO / "tests" / "node" / "node_modules" / ".bin"
@@ -76,14 +77,7 @@ def stop(process: subprocess.Popen) -> None:
     """SIGTERM the process group, SIGKILL whatever is left of it after 20 s, and any descendant that
     started a group of its own (the hub's learners' servers do)."""
     stragglers = descendants(process.pid)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    stop_group(process)
     deadline = time.monotonic() + 10
     while stragglers and time.monotonic() < deadline:
         stragglers = [pid for pid in stragglers if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
