@@ -251,6 +251,17 @@ def test_typing_day_200_parks_the_slider_and_moving_the_slider_sets_the_text(app
     assert app.days_slider.value == 35
 
 
+def test_a_slider_move_from_the_browser_is_applied_without_an_echo(app, monkeypatch):
+    # What ipywidgets would send back on the slider's own channel (the kernel's messages to the browser).
+    sent = []
+    monkeypatch.setattr(app.days_slider.comm, "send", lambda data=None, **keys: sent.append(data))
+    app.days_slider.set_state({"index": 9})  # the browser's message for a key press
+    assert app.days_text.value == 9 and "Day 9" in text_of(app, "bc-stage")
+    assert sent == []  # no echo of the value the browser already shows
+    app.case_picker.value = "golfer_recurrent"  # a case moves the slider from the kernel: that is sent
+    assert [message["state"] for message in sent] == [{"index": app.days_slider.index}]
+
+
 def test_an_emergency_flag_replaces_the_self_care_plan(app):
     app.red_flag_boxes["saddle_numbness"].value = True
     gate = text_of(app, "bc-gate")
@@ -724,11 +735,25 @@ def test_the_scenario_link_opens_a_new_tab_and_leaves_lab_alone(app, monkeypatch
 
 
 def test_presenter_play_drives_the_day_slider_and_large_type_toggles(app):
+    play = app.presenter.play
+    # Unlinked until played: a key press on the slider then sends the kernel one message, not two.
+    assert app.presenter.link is None
+    play.playing = True
     link = app.presenter.link
-    # The slider leads: the browser copies source to target on load, and the slider holds the day.
+    # The slider leads: a new link copies source to target, so play goes on from the slider's day.
     # The play control walks the slider's stops (every early day, then weekly), by their index.
-    assert link.source == (app.days_slider, "index") and link.target == (app.presenter.play, "value")
-    assert (app.presenter.play.min, app.presenter.play.max) == (0, len(app.days_slider.options) - 1)
+    assert link.source == (app.days_slider, "index") and link.target == (play, "value")
+    assert (play.min, play.max) == (0, len(app.days_slider.options) - 1)
+    app.days_text.value = 12
+    play.value = 12  # a tick: the browser moved both, linked
+    play.playing = False
+    assert app.presenter.link is None and link.comm is None  # closed in the browser too
+    assert app.scenario().days_since_onset == 12
+
+    # Stop, pressed while paused, sends the play control to the first stop: the slider follows.
+    play.value = 0
+    assert app.days_slider.value == 0 and app.scenario().days_since_onset == 0
+    assert "Day 0" in app.outputs["stage"].value
 
     app.presenter.presenting.value = True
     assert "bc-presenting" in app.widget._dom_classes

@@ -415,10 +415,14 @@ def test_presenter_play_control_is_linked_to_the_day_slider(content):
     play = presenter.play
     assert isinstance(play, widgets.Play)
     assert (play.min, play.max, play.step, play.interval, play.description) == (0, 120, 1, 700, "Play days")
-    # The slider leads, so the day it already shows survives the browser's first sync.
+    assert presenter.link is None  # linked only while playing
+    play.playing = True
+    # The slider leads, so the day it already shows survives the link's first sync.
     assert presenter.link.source == (app.day, "value")
     assert presenter.link.target == (play, "value")
     assert play.value == app.day.value
+    play.playing = False
+    assert presenter.link is None
 
 
 def test_presenter_large_type_toggles_the_class_on_the_container(content):

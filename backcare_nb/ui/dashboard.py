@@ -22,6 +22,7 @@ from typing import Any
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported at the top level
 from ipywidgets.widgets.widget_string import HTMLStyle
+from traitlets import Int
 
 from backcare_nb import preheat
 from backcare_nb.content import Content
@@ -35,6 +36,7 @@ from backcare_nb.ui.callbacks import log_to_server
 from backcare_nb.ui.compare import CompareApp
 from backcare_nb.ui.disclosure import Disclosure
 from backcare_nb.ui.evidence import EvidenceLensApp
+from backcare_nb.ui.pacing import Settle
 from backcare_nb.ui.panels import escape
 from backcare_nb.ui.presenter import PresenterControls
 
@@ -75,6 +77,17 @@ TIMELINE_CACHE = 32
 PLAN_CACHE = 256
 
 
+class DaySlider(widgets.SelectionSlider):
+    """The days slider, without ipywidgets' echo of each value the browser sends.
+
+    The echo keeps other views of the same slider in step, and a dashboard page has one view. Each
+    key press sends the kernel one message; with the echo, its reply is one message longer,
+    ahead of the plan (about 1 ms in a phone's Python and on a busy server).
+    """
+
+    index = Int(None, help="Selected index", allow_none=True).tag(sync=True, echo_update=False)
+
+
 def _kept(cache: dict[Any, Any], key: Any, limit: int, make: Callable[[], Any]) -> Any:
     """``cache[key]``, made (and kept) if missing; a full cache starts again empty."""
     if key not in cache:
@@ -105,6 +118,9 @@ class DashboardApp:
         The scenario to show first (default: ``Scenario()``, day 2 of a first episode).
     notices
         Sentences to show above the plan, e.g. about a bad value in the page's link.
+    settle
+        When the panels below the timeline follow a viewer's change (default: once the changes
+        pause, in a kernel; at once elsewhere). See :mod:`backcare_nb.ui.pacing`.
 
     Attributes
     ----------
@@ -122,6 +138,7 @@ class DashboardApp:
         content: Content,
         scenario: Scenario | None = None,
         notices: Iterable[str] = (),
+        settle: Settle | None = None,
     ) -> None:
         log_to_server()
         self._content = content
@@ -133,6 +150,7 @@ class DashboardApp:
         self._timelines: dict[tuple[Scenario, Any], tuple[str, TimelineLayout]] = {}
         self._plans: dict[Scenario, Plan] = {}
         self._plan_html: tuple[Any, str] | None = None
+        self._below = settle or Settle()  # the panels under the timeline, once a viewer's changes pause
         self._build_controls()
         self._build_outputs()
         self.outputs["notices"].value = panels.notices_panel(notices)
@@ -170,7 +188,7 @@ class DashboardApp:
         # weekly in between, so each early day gets a usable stretch of track; the number box beside it
         # takes any day, and its arrow keys step one day everywhere.
         self.day_stops = slider_stops(change_days(self._content))
-        self.days_slider = widgets.SelectionSlider(
+        self.days_slider = DaySlider(
             options=[(f"Day {day}", day) for day in self.day_stops],
             value=0,
             description="",
@@ -510,7 +528,7 @@ class DashboardApp:
                 # Edited away from the teaching case: keep the case on screen, say so, offer the way back.
                 if self.case_picker.value != NO_CASE:
                     self._changed_from_case = self.case_picker.value
-        self._render()
+        self._render(settle=True)
 
     def _stop(self, day: int) -> int:
         """The slider's stop for ``day``: the last stop at or before it."""
@@ -529,14 +547,14 @@ class DashboardApp:
 
     # --- output -------------------------------------------------------------------------------------
 
-    def _render(self) -> None:
+    def _render(self, settle: bool = False) -> None:
         """Build the plan for the controls and refresh every output panel.
 
         A widget only sends a value to the browser when it changed, so panels that do not depend
         on what changed cost nothing to reassign. Each panel is sent as soon as it is built, the
         result first (the level of concern, the stage, the plan), so the browser shows it while the
-        timeline, the week and the rest are still being written; in the static site's slower
-        Python that is most of a key press's wait.
+        rest are still being written. With ``settle`` (a viewer's change) the panels below the
+        timeline wait until the changes pause (:class:`~backcare_nb.ui.pacing.Settle`).
         """
         plan = self._plan_for(self.scenario())
         shown = self.outputs
@@ -549,10 +567,6 @@ class DashboardApp:
         timeline, layout = self._timeline(plan)
         shown["timeline_marker"].value = panels.timeline_marker_panel(layout, plan.scenario.days_since_onset)
         shown["timeline"].value = timeline
-        shown["schedule"].value = panels.schedule_panel(schedule_for(plan, self._content, self._plan_for))
-        shown["takeaways"].value = panels.takeaways_panel(plan)
-        shown["related"].value = panels.related_panel(plan)
-        self._render_handouts(plan)
         # Shown (greyed out until needed) whenever a case is on screen, so the plan below never jumps.
         self.case_row.layout.display = "flex" if self.case_picker.value != NO_CASE else "none"
         self.case_reset.disabled = self._changed_from_case is None
@@ -561,6 +575,22 @@ class DashboardApp:
         for group in self.groups.values():
             group.refresh()
         self._plan = plan
+        if settle:
+            self._below.later(lambda: self._safely(self._render_below))
+        else:
+            self._below.cancel()
+            self._render_below()
+
+    def _render_below(self) -> None:
+        """The week ahead, the takeaways, related reading and the handouts, for the plan on screen."""
+        plan = self._plan
+        if plan is None:
+            return
+        shown = self.outputs
+        shown["schedule"].value = panels.schedule_panel(schedule_for(plan, self._content, self._plan_for))
+        shown["takeaways"].value = panels.takeaways_panel(plan)
+        shown["related"].value = panels.related_panel(plan)
+        self._render_handouts(plan)
 
     def add_notices(self, notices: Iterable[str]) -> None:
         """Add sentences to the notices above the result (e.g. about the page's link)."""

@@ -1,8 +1,8 @@
 """Presenter controls: a play button that walks the days, and presenter mode for a projector.
 
-:class:`PresenterControls` links an ``ipywidgets.Play`` to a given day slider in the browser
-(``jslink``: the animation runs without a round trip per frame to decide the next value; the
-slider's own observers still update the app) and toggles presenter mode on a given container: the
+:class:`PresenterControls` links an ``ipywidgets.Play`` to a given day slider in the browser while
+it plays (``jslink``: the animation runs without a round trip per frame to decide the next value;
+the slider's own observers still update the app) and toggles presenter mode on a given container: the
 CSS class ``bc-presenting``, whose rules (in :attr:`PresenterControls.style`, an HTML widget to
 place once on the page) fold the dashboard's controls into a bar across the top, keep that bar in
 view while the plan scrolls, and set the result in large type for the back row.
@@ -88,9 +88,13 @@ class PresenterControls:
             description="Play days",
         )
         self.play.add_class("bc-play")
-        # The slider is the source: on page load jslink copies source to target, and the slider
-        # already holds the scenario's day (from a deep link or a case); the play control follows.
-        self.link = widgets.jslink((slider, trait), (self.play, "value"))
+        self._trait = trait
+        # Linked only while playing. A link that stays makes every key press on the slider move
+        # the play control too, and the browser sends that to the kernel as a message of its own,
+        # handled before the slider's: about 10 ms more to each press (benchmarks.dashboard).
+        self.link: widgets.Link | None = None
+        self.play.observe(self._on_playing, names="playing")
+        self.play.observe(self._on_stop, names="value")
         self.presenting = widgets.ToggleButton(
             value=False,
             description="Presenter mode",
@@ -112,6 +116,23 @@ class PresenterControls:
             layout=widgets.Layout(align_items="center", flex_flow="row wrap"),
         )
         self.container.add_class("bc-presenter")
+
+    @guarded
+    def _on_playing(self, change: dict) -> None:
+        """Link the play control to the slider while it plays. A new link copies source to target
+        first, so the play control starts from the slider's day, wherever the viewer left it."""
+        if change["new"] and self.link is None:
+            self.link = widgets.jslink((self.slider, self._trait), (self.play, "value"))
+        elif not change["new"] and self.link is not None:
+            self.link.unlink()
+            self.link = None
+
+    @guarded
+    def _on_stop(self, change: dict) -> None:
+        """Stop, pressed while paused (so unlinked), moves the play control back to the first day:
+        the slider follows. While playing, the link moves the slider in the browser."""
+        if self.link is None and not self.play.playing:
+            setattr(self.slider, self._trait, change["new"])
 
     @guarded
     def _on_presenting(self, change: dict) -> None:

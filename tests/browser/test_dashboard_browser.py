@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from backcare_nb import Scenario, build_plan, load_content, scenario_from_case
+from tests.browser.conftest import UPDATE_MS
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +76,13 @@ def test_keyboard_moves_the_day_and_the_plan_follows(dashboard):
     dashboard.page.locator(".bc-item[data-item-id=stay_active]").wait_for()
     assert "heat" not in dashboard.item_ids()
     dashboard.expect_text(".bc-timeline-box .bc-day-marker", "Day 10")  # the timeline follows too
+    # The week ahead and the link to this scenario follow once the presses pause (ui.pacing).
+    dashboard.expect_text(".bc-schedule thead th:nth-child(2)", "Day 10")
+    from playwright.sync_api import expect
+
+    expect(dashboard.page.locator("a.bc-deep-link")).to_have_attribute(
+        "href", re.compile(r"[?&]days=10&"), timeout=UPDATE_MS
+    )
 
     handle.press("End")
     dashboard.expect_text(".bc-stage", "Day 120")

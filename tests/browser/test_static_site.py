@@ -7,6 +7,7 @@ there is no server-side kernel at all. Every page records its requests: none may
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -93,6 +94,10 @@ def test_static_dashboard_follows_the_slider_and_deep_links_with_no_request_off_
     handle.focus()
     handle.press("ArrowRight")
     expect(page.locator(".bc-stage").first).to_contain_text("Day 3", timeout=UPDATE_MS)
+    # The week ahead and the link to this scenario follow once the presses pause (ui.pacing): the
+    # browser's Python runs the waiting work on its own timer.
+    expect(page.locator(".bc-schedule thead th").nth(1)).to_have_text("Day 3", timeout=UPDATE_MS)
+    expect(page.locator("a.bc-deep-link")).to_have_attribute("href", re.compile(r"[?&]days=3&"), timeout=UPDATE_MS)
 
     # A deep link reaches Python as QUERY_STRING, as on the Voila server.
     _open(page, site_origin, "?days=30&episode=recurrent", "li.bc-item")
