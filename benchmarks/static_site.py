@@ -25,16 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.browser import (
-    CHROMIUM_ARGS,
-    CHROMIUM_MISSING,
-    PRESS_CLOCK,
-    PRESS_SECONDS,
-    PRESS_SHOWN,
-    chromium_path,
-    free_port,
-    press_pause,
-)
+from benchmarks import browser as clock  # the in-page key-press clock
+from benchmarks.browser import CHROMIUM_ARGS, CHROMIUM_MISSING, chromium_path, free_port
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -67,7 +59,7 @@ def _latency(page, readout: str, changes: int, walk: bool) -> list[float]:
     """Seconds from each key press to the painted new text (timed in the page, see
     :data:`benchmarks.browser.PRESS_CLOCK`): walking days 2-27 and back (``walk``), or stepping
     between day 2 and 3 (starting on day 2, as both pages do)."""
-    page.evaluate(PRESS_CLOCK, readout)
+    page.evaluate(clock.PRESS_CLOCK, readout)
     page.locator(".widget-slider [role=slider]").first.focus()
     times = []
     day, step = 2, 1
@@ -79,10 +71,10 @@ def _latency(page, readout: str, changes: int, walk: bool) -> list[float]:
             key = "ArrowRight" if step > 0 else "ArrowLeft"
         else:
             key = "ArrowRight" if index % 2 == 0 else "ArrowLeft"
-        page.wait_for_timeout(press_pause(index) * 1000)
+        page.wait_for_timeout(clock.press_pause(index) * 1000)
         page.keyboard.press(key)
-        page.wait_for_function(PRESS_SHOWN, timeout=60_000)
-        times.append(page.evaluate(PRESS_SECONDS))
+        page.wait_for_function(clock.PRESS_SHOWN, timeout=60_000)
+        times.append(page.evaluate(clock.PRESS_SECONDS))
     return times
 
 
