@@ -7,6 +7,7 @@ handlers on one, and so does Pyodide in the static site.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from backcare_nb import load_content
 from backcare_nb.ui import DashboardApp
@@ -17,6 +18,13 @@ from backcare_nb.ui.panels import FRIENDLY_ERROR
 CONTENT = load_content()
 
 
+def run_in_a_loop(coroutine):
+    """``asyncio.run`` in a thread of its own: in the full suite, Playwright's loop is already running
+    in the main thread (the browser tests' driver), and asyncio allows one running loop a thread."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def test_outside_a_kernel_the_work_runs_at_once_even_in_a_running_loop():
     done = []
 
@@ -25,7 +33,7 @@ def test_outside_a_kernel_the_work_runs_at_once_even_in_a_running_loop():
         settle.later(lambda: done.append(1))
         assert done == [1] and not settle.waiting
 
-    asyncio.run(change())
+    run_in_a_loop(change())
 
 
 def test_in_a_loop_only_the_latest_work_runs_once_the_changes_pause():
@@ -40,7 +48,7 @@ def test_in_a_loop_only_the_latest_work_runs_once_the_changes_pause():
         await asyncio.sleep(0.1)
         assert not settle.waiting
 
-    asyncio.run(presses())
+    run_in_a_loop(presses())
     assert done == [4]
 
 
@@ -55,7 +63,7 @@ def test_a_key_press_shows_the_day_and_plan_at_once_and_the_week_after_a_pause()
         await asyncio.sleep(SETTLE_SECONDS + 0.1)
         return before, at_once, {name: widget.value for name, widget in app.outputs.items()}
 
-    before, at_once, settled = asyncio.run(press())
+    before, at_once, settled = run_in_a_loop(press())
     assert "Day 9" in at_once["stage"] and "Day 2" in before["stage"]
     assert at_once["timeline_marker"] != before["timeline_marker"]
     assert at_once["schedule"] == before["schedule"] and at_once["handout"] == before["handout"]
@@ -77,4 +85,4 @@ def test_a_failure_in_the_waiting_panels_shows_the_friendly_message(monkeypatch)
         await asyncio.sleep(SETTLE_SECONDS + 0.1)
         return app.outputs["error"].value
 
-    assert FRIENDLY_ERROR in asyncio.run(press())
+    assert FRIENDLY_ERROR in run_in_a_loop(press())
