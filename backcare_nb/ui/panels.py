@@ -85,6 +85,10 @@ body[data-jp-theme-light='false'] .bc-app .bc-status { color: #ff8a80; }
 .bc-app .bc-timeline-box > .bc-timeline-over { position: absolute; top: 0; left: 0; width: 100%; pointer-events: none;
   z-index: 1; will-change: transform; }  /* its own layer: a moving marker repaints only itself */
 .bc-app .bc-schedule table { border-collapse: collapse; font-size: .9rem; }
+/* A panel is no wider than the column; a table wider than a phone scrolls in its own box. */
+.bc-app .bc-outputs .widget-html-content { min-width: 0; }
+.bc-app .bc-outputs .widget-html { max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
+.bc-app .bc-table-scroll { overflow-x: auto; max-width: 100%; }
 .bc-app .bc-schedule th, .bc-app .bc-schedule td { border: 1px solid #999; padding: .2rem .4rem;
   text-align: left; vertical-align: top; }
 .bc-app .bc-disclaimer { border: 2px solid #7a4b00; padding: .4rem .7rem; font-weight: 600; margin-top: 1rem; }
@@ -325,9 +329,11 @@ def schedule_panel(schedule: Schedule) -> str:
             f'<tr><th scope="row">{escape(row.title)}</th>{_schedule_cells(list(row.days))}</tr>'
             for row in schedule.rows
         ]
+        # Focusable, so a keyboard can scroll it where it is wider than the screen.
         parts.append(
+            '<div class="bc-table-scroll" role="region" aria-label="This week, day by day" tabindex="0">'
             f'<table><caption>What to do on each of the next seven days</caption><thead><tr><th scope="col">'
-            f"{escape(WHAT)}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"{escape(WHAT)}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
     if schedule.message:
         parts.append(f"<p>{escape(schedule.message)}</p>")

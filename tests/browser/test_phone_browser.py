@@ -31,3 +31,16 @@ def test_the_stage_banner_of_day_2_is_on_the_first_screen(phone):
     banner = phone.page.locator(".bc-stage").first
     assert banner.bounding_box()["y"] < PHONE["height"]
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_week_table_scrolls_in_its_own_box_and_the_text_around_it_fits_the_phone(phone):
+    phone.open("?days=11")
+    note = phone.page.locator(".bc-schedule > p").first
+    note.wait_for(state="visible")
+    box = note.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]  # the sentence wraps on screen
+    outputs = phone.page.locator(".bc-outputs").first
+    assert outputs.evaluate("e => e.scrollWidth <= e.clientWidth")  # the column does not scroll sideways
+    table = phone.page.locator(".bc-schedule .bc-table-scroll").first
+    assert table.evaluate("e => e.scrollWidth > e.clientWidth")  # seven days: wider than a phone
+    assert table.get_attribute("tabindex") == "0"  # so a keyboard can scroll it
