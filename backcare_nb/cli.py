@@ -22,7 +22,7 @@ from backcare_nb import limits
 from backcare_nb import serve as _serve
 from backcare_nb.content import CONTENT_DIR_ENV, ContentError, load_content
 from backcare_nb.plan import build_plan
-from backcare_nb.render import plan_to_dict, plan_to_html, plan_to_markdown, plan_to_text
+from backcare_nb.render import plan_to_dict, plan_to_html, plan_to_markdown, plan_to_patient_html, plan_to_text
 from backcare_nb.scenario import EPISODES, MAX_DAYS, MAX_PAIN, WHOLE_NUMBER, Scenario, parse_whole_number
 
 PROG = "backcare-nb"
@@ -88,7 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--pain", type=_bounded(0, MAX_PAIN, "--pain"), default=5, help="pain 0-10 (default: 5)")
     plan.add_argument("--flag", action="append", default=[], metavar="ID", help="a red flag id (repeatable)")
     plan.add_argument("--caution", action="append", default=[], metavar="ID", help="a caution id (repeatable)")
-    plan.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
+    plan.add_argument(
+        "--format",
+        choices=("text", "markdown", "html", "patient", "json"),
+        default="text",
+        help="text, markdown, html (the clinician summary), patient (the patient handout) or json",
+    )
 
     dashboard = commands.add_parser(
         "dashboard",
@@ -274,7 +279,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.format == "json":
         output = json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"
     else:
-        output = {"text": plan_to_text, "markdown": plan_to_markdown, "html": plan_to_html}[args.format](plan)
+        formats = {
+            "text": plan_to_text,
+            "markdown": plan_to_markdown,
+            "html": plan_to_html,
+            "patient": plan_to_patient_html,
+        }
+        output = formats[args.format](plan)
     return _write(output)
 
 

@@ -38,12 +38,15 @@ STANCES = (
     "supports",
     "option",
     "small_effect",
+    "no_difference",
     "insufficient",
     "no_recommendation",
     "convention",
     "against",
 )
-VERDICTS = ("agrees", "goes_beyond", "conflicts")
+#: How the article stands against a source. ``added`` is for items the article never mentions (the
+#: project adds them from a guideline), where "agrees" or "goes beyond" would misread the article.
+VERDICTS = ("agrees", "goes_beyond", "conflicts", "added")
 #: What a caution does to an item: a prescriber's check first, not advised, or a note beside it.
 CAUTION_EFFECTS = ("check_first", "avoid", "note")
 MEDICINES = ("nsaid", "muscle_relaxant")
@@ -99,6 +102,10 @@ def _text(value: str) -> str:
 
 def _optional_text(value: str) -> str:
     return value.strip()
+
+
+def _optional_identifier(value: str) -> str:
+    return _identifier(value) if value.strip() else ""
 
 
 def _identifier(value: str) -> str:
@@ -316,11 +323,15 @@ TABLES: tuple[_Table, ...] = (
             per_week_max=_whole(0, 7, optional=True),
             day_from=_whole(0, 365, optional=True),
             day_to=_whole(0, 365, optional=True),
+            pain_max=_whole(0, 10, optional=True),
+            pain_note=_optional_text,
             schedule=_choice(SCHEDULES),
             dose_note=_optional_text,
             timing=_text,
             rationale=_text,
             patient_words=_patient_words,
+            patient_safety=_optional_text,
+            patient_safety_source=_optional_identifier,
             source_id=_identifier,
         ),
         key=("id",),
@@ -337,6 +348,8 @@ TABLES: tuple[_Table, ...] = (
             intervention_id=_identifier,
             phase=_choice(("mobility", "strengthening")),
             how_to=_text,
+            stop_if=_text,
+            stop_source_id=_identifier,
             picture=_picture_path,
             alt_text=_text,
         ),
@@ -353,9 +366,12 @@ TABLES: tuple[_Table, ...] = (
             finding=_text,
             outcome=_optional_text,
             effect=_decimal,
+            ci_low=_decimal,
+            ci_high=_decimal,
             mid=_decimal,
         ),
         key=("intervention_id", "source_id", "outcome"),
+        ranges=(("ci_low", "ci_high"),),
     ),
     _Table(
         "concern_levels",
@@ -374,7 +390,7 @@ TABLES: tuple[_Table, ...] = (
     ),
     _Table(
         "red_flags",
-        _cols(id=_identifier, group=_text, label=_text, source_id=_identifier),
+        _cols(id=_identifier, group=_text, label=_text, min_days=_whole(0, 365, optional=True), source_id=_identifier),
         key=("id",),
     ),
     _Table(
@@ -384,8 +400,11 @@ TABLES: tuple[_Table, ...] = (
             all_of=_id_list,
             any_of=_id_list,
             at_least=_whole(0, 20),
+            and_any_of=_id_list,
+            with_caution=_id_list,
             level=_choice(LEVELS[1:]),
             reason=_text,
+            action=_optional_text,
             source_id=_identifier,
         ),
         key=("id",),
@@ -417,7 +436,14 @@ TABLES: tuple[_Table, ...] = (
     ),
     _Table(
         "alternatives",
-        _cols(id=_identifier, applies_to=_identifier, when_caution=_id_list, text=_text, source_id=_identifier),
+        _cols(
+            id=_identifier,
+            applies_to=_identifier,
+            when_caution=_id_list,
+            unless_caution=_id_list,
+            text=_text,
+            source_id=_identifier,
+        ),
         key=("id",),
     ),
     _Table(
@@ -425,6 +451,8 @@ TABLES: tuple[_Table, ...] = (
         _cols(
             id=_identifier,
             when_caution=_id_list,
+            when_flag=_id_list,
+            covers=_id_list,
             level=_choice(LEVELS[1:]),
             title=_text,
             signs=_signs,
@@ -476,19 +504,25 @@ _REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("interventions", "category", "categories", "id"),
     ("interventions", "source_id", "references", "id"),
     ("exercises", "intervention_id", "interventions", "id"),
+    ("exercises", "stop_source_id", "references", "id"),
     ("evidence", "intervention_id", "interventions", "id"),
     ("evidence", "source_id", "references", "id"),
     ("red_flags", "source_id", "references", "id"),
     ("concern_levels", "source_id", "references", "id"),
     ("concern_rules", "all_of", "red_flags", "id"),
     ("concern_rules", "any_of", "red_flags", "id"),
+    ("concern_rules", "and_any_of", "red_flags", "id"),
+    ("concern_rules", "with_caution", "cautions", "id"),
     ("concern_rules", "source_id", "references", "id"),
     ("cautions", "source_id", "references", "id"),
     ("caution_combinations", "any_of", "cautions", "id"),
     ("caution_combinations", "source_id", "references", "id"),
     ("alternatives", "when_caution", "cautions", "id"),
+    ("alternatives", "unless_caution", "cautions", "id"),
     ("alternatives", "source_id", "references", "id"),
     ("safety_nets", "when_caution", "cautions", "id"),
+    ("safety_nets", "when_flag", "red_flags", "id"),
+    ("safety_nets", "covers", "red_flags", "id"),
     ("safety_nets", "source_id", "references", "id"),
     ("takeaways", "needs", "interventions", "id"),
     ("takeaways", "unless_usable", "interventions", "id"),
@@ -609,7 +643,7 @@ class Content:
 
     @property
     def review_line(self) -> str:
-        """What the footer and the handout print: "Content 2.0, reviewed 2026-11-26, next review 2027-11"."""
+        """What the footer and the handout print: "Content 3.0, reviewed 2026-12-02, next review 2027-12"."""
         about = self.version_info
         return f"Content {about['version']}, reviewed {about['reviewed']}, next review {about['next_review']}"
 
@@ -819,6 +853,8 @@ def _check_consistency(folder: Path, tables: dict[str, _Rows]) -> None:
                 "expected a medicine (nsaid or muscle_relaxant) exactly on rows of category medicines",
             )
     _check_patient_words(folder, tables)
+    _check_pain_gates(folder, tables)
+    _check_evidence(folder, tables)
     _check_levels(folder, tables)
     _check_rules(folder, tables)
     _check_targets(folder, tables)
@@ -883,8 +919,16 @@ def _check_rules(folder: Path, tables: dict[str, _Rows]) -> None:
             raise ContentError(*where, f"expected at_least from 1 to {len(row['any_of'])} (the flags in any_of)")
         if not row["any_of"] and row["at_least"] != 0:
             raise ContentError(*where, "expected at_least 0 when any_of is empty")
-        used.update(row["all_of"], row["any_of"])
+        used.update(row["all_of"], row["any_of"], row["and_any_of"])
+    groups_seen: list[str] = []
     for row in tables["red_flags"].rows:
+        if groups_seen and row["group"] != groups_seen[-1] and row["group"] in groups_seen:
+            raise ContentError(
+                *_location(folder, tables, "red_flags", "group", row["_line"]),
+                f"expected the rows of group {row['group']!r} together (the page would show the group twice)",
+            )
+        if not groups_seen or row["group"] != groups_seen[-1]:
+            groups_seen.append(row["group"])
         if row["id"] not in used:
             raise ContentError(
                 *_location(folder, tables, "red_flags", "id", row["_line"]),
@@ -995,3 +1039,47 @@ def _check_patient_words(folder: Path, tables: dict[str, _Rows]) -> None:
         for _, name, _, _ in string.Formatter().parse(row["patient_words"]):
             if name and row[_PLACEHOLDER_COLUMNS[name]] is None:
                 raise ContentError(*where, f"{{{name}}} needs a number in {_PLACEHOLDER_COLUMNS[name]}")
+
+
+def _check_pain_gates(folder: Path, tables: dict[str, _Rows]) -> None:
+    """An item that waits for the pain to come down says so in words (``pain_note``), and a patient
+    safety line names its source."""
+    known = set(tables["references"].column("id"))
+    for row in tables["interventions"].rows:
+        if bool(row["patient_safety"]) != bool(row["patient_safety_source"]) or (
+            row["patient_safety_source"] and row["patient_safety_source"] not in known
+        ):
+            raise ContentError(
+                *_location(folder, tables, "interventions", "patient_safety_source", row["_line"]),
+                "expected a source id from references.csv exactly when patient_safety is set",
+            )
+        if (row["pain_max"] is None) != (not row["pain_note"]):
+            raise ContentError(
+                *_location(folder, tables, "interventions", "pain_note", row["_line"]),
+                "expected pain_note exactly when pain_max is set (the words that say the item waits for the pain)",
+            )
+
+
+def _check_evidence(folder: Path, tables: dict[str, _Rows]) -> None:
+    """Verdicts fit the item's origin, and a confidence interval surrounds its effect."""
+    origins = {row["id"]: row["source_id"] for row in tables["interventions"].rows}
+    for row in tables["evidence"].rows:
+        from_article = origins[row["intervention_id"]] == ARTICLE_SOURCE
+        if from_article == (row["verdict"] == "added"):
+            expected = "agrees, goes_beyond or conflicts" if from_article else "added"
+            raise ContentError(
+                *_location(folder, tables, "evidence", "verdict", row["_line"]),
+                f"expected {expected}: {row['intervention_id']!r} is "
+                + ("the article's" if from_article else "not in the article (added from a guideline)"),
+            )
+        low, high, effect = row["ci_low"], row["ci_high"], row["effect"]
+        if (low is None) != (high is None) or (low is not None and effect is None):
+            raise ContentError(
+                *_location(folder, tables, "evidence", "ci_low", row["_line"]),
+                "expected both ci_low and ci_high, with an effect, or neither",
+            )
+        if low is not None and not low <= effect <= high:
+            raise ContentError(
+                *_location(folder, tables, "evidence", "effect", row["_line"]),
+                f"expected the effect inside its confidence interval {low}-{high}, found {effect}",
+            )

@@ -37,11 +37,17 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-VERDICT_LABELS = {"agrees": "Agrees", "goes_beyond": "Goes beyond", "conflicts": "Conflicts"}
+VERDICT_LABELS = {
+    "agrees": "Agrees",
+    "goes_beyond": "Goes beyond",
+    "conflicts": "Conflicts",
+    "added": "Added: not in the article",
+}
 VERDICT_MEANINGS = {
     "agrees": "the source supports what the article says",
     "goes_beyond": "the article says more than the source supports (or the source is silent)",
     "conflicts": "the source advises against what the article says",
+    "added": "the article does not mention this item; the project adds it from the source",
 }
 CERTAINTY_LABELS = {
     "high": "High",
@@ -55,6 +61,7 @@ STANCE_LABELS = {
     "supports": "Supports",
     "option": "An option",
     "small_effect": "Small effect",
+    "no_difference": "No better than the alternatives",
     "insufficient": "Insufficient evidence",
     "no_recommendation": "No recommendation",
     "convention": "Convention, not from trials",
@@ -85,6 +92,8 @@ EVIDENCE_COLUMNS = [
     "finding",
     "outcome",
     "effect",
+    "ci_low",
+    "ci_high",
     "mid",
 ]
 
@@ -129,6 +138,8 @@ def evidence_rows(content: Content) -> list[dict[str, Any]]:
                 "finding": row["finding"],
                 "outcome": row["outcome"] or "",
                 "effect": _number_or_none(row["effect"]),
+                "ci_low": _number_or_none(row["ci_low"]),
+                "ci_high": _number_or_none(row["ci_high"]),
                 "mid": _number_or_none(row["mid"]),
             }
         )
@@ -141,8 +152,8 @@ def evidence_table(content: Content) -> pd.DataFrame:
     import pandas as pd
 
     frame = pd.DataFrame(evidence_rows(content), columns=EVIDENCE_COLUMNS)
-    frame["effect"] = pd.to_numeric(frame["effect"]).astype("Float64")
-    frame["mid"] = pd.to_numeric(frame["mid"]).astype("Float64")
+    for column in ("effect", "ci_low", "ci_high", "mid"):
+        frame[column] = pd.to_numeric(frame[column]).astype("Float64")
     return frame
 
 
@@ -229,6 +240,8 @@ EFFECT_SIZE_COLUMNS = [
     "outcome",
     "source_id",
     "effect",
+    "ci_low",
+    "ci_high",
     "mid",
     "certainty_id",
     "certainty",
@@ -240,7 +253,8 @@ EFFECT_SIZE_COLUMNS = [
 def effect_size_rows(content: Content) -> list[dict[str, Any]]:
     """The rows of data/evidence.csv that have both an effect and a MID, with readable labels.
 
-    Keys as :data:`EFFECT_SIZE_COLUMNS`: ``intervention``, ``outcome``, ``source_id``, ``effect``
+    Keys as :data:`EFFECT_SIZE_COLUMNS`: ``intervention``, ``outcome``, ``source_id``, ``effect``,
+    its 95% confidence interval ``ci_low`` and ``ci_high`` (``None`` when the source gives none)
     and ``mid`` (floats), ``certainty_id`` (e.g. "very_low"), ``certainty`` (e.g. "Very low"),
     ``share_of_mid`` (effect / MID) and ``reaches_mid`` (effect >= MID).
     """
@@ -255,6 +269,8 @@ def effect_size_rows(content: Content) -> list[dict[str, Any]]:
                 "outcome": row["outcome"],
                 "source_id": row["source_id"],
                 "effect": effect,
+                "ci_low": row["ci_low"],
+                "ci_high": row["ci_high"],
                 "mid": mid,
                 "certainty_id": source["certainty"],
                 "certainty": row["certainty"],
@@ -272,7 +288,16 @@ def effect_sizes(content: Content) -> pd.DataFrame:
     import pandas as pd
 
     frame = pd.DataFrame(effect_size_rows(content), columns=EFFECT_SIZE_COLUMNS)
-    return frame.astype({"effect": "Float64", "mid": "Float64", "share_of_mid": float, "reaches_mid": "boolean"})
+    return frame.astype(
+        {
+            "effect": "Float64",
+            "ci_low": "Float64",
+            "ci_high": "Float64",
+            "mid": "Float64",
+            "share_of_mid": float,
+            "reaches_mid": "boolean",
+        }
+    )
 
 
 def _number(value: float) -> str:
@@ -286,17 +311,23 @@ def effect_size_text(content: Content) -> str:
 
 
 def _effects_in_words(rows: list[dict[str, Any]]) -> str:
-    lines = ["Effect sizes against the minimal important difference (MID), the smallest change patients notice:"]
+    lines = [f"{CHART_TITLE}. {MEAN_VERSUS_MID}"]
     lines += [f"- {_effect_sentence(row)}" for row in rows]
     return "\n".join(lines)
+
+
+def _interval(row: dict[str, Any]) -> str:
+    if row["ci_low"] is None:
+        return ""
+    return f" (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f})"
 
 
 def _effect_sentence(row: dict[str, Any]) -> str:
     """One row of :func:`effect_size_rows` in words (a line of the text, a bar's tooltip)."""
     verdict = "reaches" if row["reaches_mid"] else "falls short of"
     return (
-        f"{row['intervention']}, {row['outcome']}: improves by {row['effect']:.1f} against a MID of "
-        f"{_number(row['mid'])}, so it {verdict} the MID ({row['share_of_mid']:.0%} of it); "
+        f"{row['intervention']}, {row['outcome']}: a mean improvement of {row['effect']:.1f}{_interval(row)} "
+        f"against a MID of {_number(row['mid'])}, so the mean {verdict} the MID ({row['share_of_mid']:.0%} of it); "
         f"certainty {row['certainty'].lower()} ({row['source_id']})."
     )
 
@@ -308,7 +339,13 @@ def _effect_label(row: dict[str, Any]) -> str:
 # The chart's own words, the same in the SVG picture and the matplotlib figure.
 CHART_TITLE = "Effect size against the minimal important difference (MID)"
 CHART_FOOTNOTE = (
-    "Bar: improvement with the treatment; colour, hatch and words show the certainty. Dashed line: the MID."
+    "Bar: mean improvement; whisker: its 95% confidence interval; colour, hatch and words: certainty. Dashed line: MID."
+)
+#: What the comparison means: a trial's mean against a difference one person notices.
+MEAN_VERSUS_MID = (
+    "Each bar is a mean over everyone in the trials, set against the minimal important difference (MID), the "
+    "smallest change one person notices: a mean below the MID does not mean that nobody benefits, only that the "
+    "average person gains less than a noticeable change."
 )
 NO_EFFECT_SIZES = "No effect sizes in data/evidence.csv"
 
@@ -370,7 +407,8 @@ def _hatch_pattern(certainty_id: str) -> str:
 def _effect_panel(row: dict[str, Any], top: float, left: float, right: float) -> str:
     """One effect: the bar, the dashed MID line, their labels, the row label and the axis."""
     effect, mid = row["effect"], row["mid"]
-    limit = max(effect, mid) * 1.6 or 1.0  # as the matplotlib chart: room to the right of both
+    # As the matplotlib chart: room to the right of the effect, its interval and the MID.
+    limit = max(effect, mid, row["ci_high"] or 0.0) * 1.6 or 1.0
 
     def x(value: float) -> float:
         return left + (right - left) * value / limit
@@ -388,6 +426,13 @@ def _effect_panel(row: dict[str, Any], top: float, left: float, right: float) ->
         bar += svg.rect(left, bar_top, x(effect) - left, BAR_HEIGHT, fill=f"url(#bc-certainty-{row['certainty_id']})")
     bar += svg.rect(left, bar_top, x(effect) - left, BAR_HEIGHT, fill="none", stroke=INK, stroke_width="1")
     parts.append(f'<g class="bc-effect-bar"><title>{escape(_effect_sentence(row))}</title>{bar}</g>')
+    if row["ci_low"] is not None:
+        middle = bar_top + BAR_HEIGHT / 2
+        low, high = x(max(row["ci_low"], 0.0)), x(row["ci_high"])
+        whisker = _line(low, middle, high, middle, stroke_width="2")
+        whisker += _line(low, middle - 7, low, middle + 7, stroke_width="2")
+        whisker += _line(high, middle - 7, high, middle + 7, stroke_width="2")
+        parts.append(f'<g class="bc-effect-ci">{whisker}</g>')
 
     # Both labels sit above the bar, so neither crosses the MID line; when the MID is so far left
     # that its label would run into the effect's, the effect's label moves right past it.
@@ -496,11 +541,15 @@ def _effect_size_figure(content: Content, width: float, ink: str) -> Figure:
         colour, hatch = CERTAINTY_STYLE.get(row.certainty_id, CERTAINTY_STYLE["not_graded"])
         effect, mid = float(row.effect), float(row.mid)
         ax.barh([0], [effect], height=0.6, color=colour, hatch=hatch, edgecolor="#000000", linewidth=0.8)
+        high = effect
+        if not _missing(row.ci_low):
+            low, high = float(row.ci_low), float(row.ci_high)
+            ax.errorbar([effect], [0], xerr=[[effect - max(low, 0.0)], [high - effect]], color=ink, capsize=6, lw=1.5)
         ax.axvline(mid, color=ink, linestyle="--", linewidth=1.5)
         # Labels sit above the bar so they never cross the MID line.
         ax.text(mid, 0.62, f" MID {_number(mid)}", va="center", ha="left", fontsize=9, fontweight="bold")
         ax.text(0, 0.62, f"{effect:.1f}; certainty: {row.certainty.lower()}", va="center", ha="left", fontsize=9)
-        ax.set_xlim(0, max(effect, mid) * 1.6)
+        ax.set_xlim(0, max(effect, mid, high) * 1.6)
         ax.set_ylim(-0.5, 0.95)
         ax.set_yticks([0], [f"{_short(row.intervention)}\n{row.outcome}"], fontsize=9)
         ax.set_xlabel(f"Improvement, {row.outcome} ({row.source_id})", fontsize=8)
@@ -510,6 +559,12 @@ def _effect_size_figure(content: Content, width: float, ink: str) -> Figure:
     # supxlabel, unlike a free text, gets room from the constrained layout.
     figure.supxlabel(CHART_FOOTNOTE, fontsize=8)
     return figure
+
+
+def _missing(value: Any) -> bool:
+    if value is None or type(value).__name__ == "NAType":  # pandas' missing value in nullable columns
+        return True
+    return value != value  # NaN
 
 
 def _short(title: str) -> str:

@@ -26,6 +26,11 @@ PUBLIC_URL_ENV = "BACKCARE_PUBLIC_URL"
 #: Categories the patient handout lists under "What to do" and "What to expect".
 DO_CATEGORIES = ("symptom_relief", "medicines", "exercise", "movement", "get_help")
 EXPECT_CATEGORIES = ("outlook",)
+#: The first words a patient reads about an item that needs a pharmacist's or doctor's check.
+ASK_FIRST = "Ask a pharmacist or doctor before you take this."
+#: Printed at the top and the foot of the patient handout until the tool has a clinical safety case
+#: (DCB0129 is the standard a real deployment would need; docs/clinical-review.md).
+TEACHING_NOTE = "A teaching example, not medical advice."
 
 
 @dataclass(frozen=True)
@@ -129,12 +134,18 @@ def patient_handout(plan: Plan, details: HandoutDetails | None = None) -> str:
     gate_item = f"gate_{plan.gate.level}"
     context = _common(plan, details)
     todo = [item for item in _patient_items(plan, DO_CATEGORIES) if item.id != gate_item]
-    held = [item for item in plan.items if item.status == "held" and item.for_patients]
+    # Held reassurance ("a scan is not usually needed") is left out: the level's box says what happens next.
+    held = [
+        item
+        for item in plan.items
+        if item.status == "held" and item.for_patients and item.category not in EXPECT_CATEGORIES
+    ]
     not_for_you = [item for item in plan.items if item.status == "avoid"]
     expect = _patient_items(plan, EXPECT_CATEGORIES)
     # The sources of what this sheet says (not every study behind the clinician's evidence notes).
     origins = [item.origin for item in (*todo, *held, *not_for_you, *expect)]
     origins += [note.origin for item in (*todo, *not_for_you) for note in (*item.caution_notes, *item.alternatives)]
+    origins += [origin for item in todo for origin in (item.stop_origin, item.safety_origin) if origin]
     origins += [net.origin for net in plan.safety_nets]
     if plan.gate.level != "clear":
         origins.append(plan.gate.origin)
@@ -145,6 +156,8 @@ def patient_handout(plan: Plan, details: HandoutDetails | None = None) -> str:
         not_for_you=not_for_you,
         expect=expect,
         sources=[source for source in plan.sources if source.id in cited],
+        ask_first=ASK_FIRST,
+        teaching_note=TEACHING_NOTE,
     )
     return _environment().get_template("handout_patient.html.j2").render(context)
 

@@ -27,6 +27,9 @@ STATUS_TEXT = {
     AVOID: "Not advised for this person",
     HELD: "Wait until a clinician has assessed the person",
 }
+#: The dose line of an item the cautions rule out.
+AVOID_MEDICINE = "Not advised for this person (see the cautions). Ask a prescriber about other options."
+AVOID_OTHER = "Not advised for this person (see the cautions and what to do instead)."
 #: Statuses under which an item is still something the person does.
 USABLE = (ADVISED, CHECK_FIRST)
 #: The strength of each caution effect: the strongest one on an item decides its status.
@@ -129,6 +132,11 @@ class PlanItem:
     patient_words: str = ""  # the item in plain, second-person words, numbers filled in
     picture: str = ""  # SVG markup of the start and end positions (exercises), from data/exercises/
     picture_alt: str = ""
+    stop_if: str = ""  # when to stop an exercise and get advice (data/exercises.csv)
+    stop_origin: Origin | None = None
+    patient_safety: str = ""  # who asks first, when to stop, burns: plain words the handout prints
+    safety_origin: Origin | None = None
+    medicine: str = ""  # nsaid, muscle_relaxant or "" (data/interventions.csv)
 
     @property
     def status_text(self) -> str:
@@ -160,8 +168,9 @@ class Gate:
     meanwhile: str  # what the person keeps doing while the action is arranged
     origin: Origin
     flags: tuple[tuple[str, str], ...] = ()  # (group, label) of each ticked flag
-    reasons: tuple[Note, ...] = ()  # the matched rules, highest level first
+    reasons: tuple[Note, ...] = ()  # the rules that decided the level (those at the winning level)
     below_threshold: tuple[str, ...] = ()  # labels of ticked flags that no matched rule counts
+    rule_ids: tuple[str, ...] = ()  # ids of the rules behind ``reasons``
 
     def _repr_html_(self) -> str:
         from backcare_nb.display import gate_html, wrap
@@ -201,7 +210,7 @@ class Plan:
     warnings: tuple[Note, ...]
     safety_nets: tuple[SafetyNet, ...]
     sources: tuple[Reference, ...]  # every source the plan cites
-    review_line: str = ""  # "Content 2.0, reviewed 2026-11-26, next review 2027-11"
+    review_line: str = ""  # "Content 3.0, reviewed 2026-12-02, next review 2027-12"
 
     @property
     def item_ids(self) -> tuple[str, ...]:
@@ -254,6 +263,7 @@ class _Index:
     interventions: tuple[dict[str, Any], ...]
     categories: dict[str, dict[str, Any]]
     how_to: dict[str, str]
+    stop_if: dict[str, tuple[str, str]]  # exercise id -> (stop rule, its source id)
     pictures: dict[str, tuple[str, str]]  # exercise id -> (svg, alt text)
     evidence: dict[str, tuple[EvidenceNote, ...]]
     references: dict[str, Reference]
@@ -270,7 +280,8 @@ class _Index:
     review_line: str
     # An item before any caution or level changes it depends on its row alone: build each once.
     base_items: dict[str, PlanItem] = field(default_factory=dict)
-    gates: dict[frozenset[str], Gate] = field(default_factory=dict)  # by the set of ticked flags
+    gates: dict[tuple[frozenset[str], frozenset[str]], Gate] = field(default_factory=dict)  # by flags, cautions
+    rule_cautions: frozenset[str] = frozenset()  # cautions that some concern rule needs (pregnancy, say)
 
     def origin(self, source_id: str) -> Origin:
         return Origin(source_id, self.references[source_id].short)
@@ -329,6 +340,7 @@ def _build_index(content: Content) -> _Index:
         interventions=tuple(interventions),
         categories=categories,
         how_to={row["intervention_id"]: row["how_to"] for row in records["exercises"]},
+        stop_if={row["intervention_id"]: (row["stop_if"], row["stop_source_id"]) for row in records["exercises"]},
         pictures={
             row["intervention_id"]: (content.pictures[row["intervention_id"]], row["alt_text"])
             for row in records["exercises"]
@@ -339,6 +351,7 @@ def _build_index(content: Content) -> _Index:
         flags={row["id"]: row for row in records["red_flags"]},
         levels=levels,
         rules=tuple(sorted(records["concern_rules"], key=lambda row: -levels[row["level"]]["rank"])),
+        rule_cautions=frozenset(caution for row in records["concern_rules"] for caution in row["with_caution"]),
         cautions={key: tuple(rows) for key, rows in cautions.items()},
         caution_labels={row["id"]: row["label"] for row in records["cautions"]},
         combinations=records["caution_combinations"],
@@ -392,46 +405,63 @@ def stage_for_day(days: int, content: Content, scheme: str = "article") -> Stage
     raise ValueError(f"no {scheme} stage covers day {days}")  # the loader checks coverage
 
 
-def _rule_matches(rule: dict[str, Any], ticked: frozenset[str]) -> bool:
+def _rule_matches(rule: dict[str, Any], ticked: frozenset[str], cautions: frozenset[str]) -> bool:
     if not set(rule["all_of"]) <= ticked:
+        return False
+    if rule["and_any_of"] and not ticked.intersection(rule["and_any_of"]):
+        return False
+    if rule["with_caution"] and not cautions.intersection(rule["with_caution"]):
         return False
     return len(ticked.intersection(rule["any_of"])) >= rule["at_least"]
 
 
-def red_flag_gate(flag_ids: tuple[str, ...], content: Content) -> Gate:
+def red_flag_gate(flag_ids: tuple[str, ...], content: Content, caution_ids: tuple[str, ...] = ()) -> Gate:
     """The level of concern for the ticked red flags, from the rules in data/concern_rules.csv.
 
-    Each rule names flags that must all be ticked (``all_of``) and flags of which at least
-    ``at_least`` must be ticked (``any_of``). The highest level among the matching rules wins;
-    flags that no matching rule counts (one NG65 criterion, say) are listed as below threshold.
+    Each rule names flags that must all be ticked (``all_of``), flags of which at least ``at_least``
+    must be ticked (``any_of``), optionally a second group of which one must be ticked
+    (``and_any_of``) and cautions of which one must be ticked (``with_caution``, pregnancy with a
+    fever, say). The highest level among the matching rules wins, and only the rules at that level
+    give the reasons and the action: a lower rule that also matched ("one of these on its own rarely
+    means cancer") would contradict it. Flags that no matching rule counts (one NG65 criterion,
+    say) are listed as below threshold.
     """
     index = _index(content)
     ticked = frozenset(flag for flag in flag_ids if flag in index.flags)
-    gate = index.gates.get(ticked)
+    cautions = index.rule_cautions.intersection(caution_ids)
+    gate = index.gates.get((ticked, cautions))
     if gate is None:
-        gate = index.gates[ticked] = _gate(ticked, index)
+        gate = index.gates[(ticked, cautions)] = _gate(ticked, cautions, index)
     return gate
 
 
-def _gate(ticked: frozenset[str], index: _Index) -> Gate:
-    matched = [rule for rule in index.rules if _rule_matches(rule, ticked)]
+def _gate(ticked: frozenset[str], cautions: frozenset[str], index: _Index) -> Gate:
+    matched = [rule for rule in index.rules if _rule_matches(rule, ticked, cautions)]
     level = matched[0]["level"] if matched else "clear"  # rules are sorted highest level first
+    deciding = [rule for rule in matched if rule["level"] == level]
     row = index.levels[level]
-    counted = {flag for rule in matched for flag in (*rule["all_of"], *rule["any_of"]) if flag in ticked}
+    counted = {
+        flag for rule in matched for flag in (*rule["all_of"], *rule["any_of"], *rule["and_any_of"]) if flag in ticked
+    }
     flags = [index.flags[flag] for flag in index.flags if flag in ticked]  # in the table's order
+    # A rule may say where to go more precisely than its level (999, the cancer team, the maternity
+    # unit). One destination, not several: the first such rule in the table's order, which lists the
+    # most specific destinations first.
+    action = next((rule["action"] for rule in deciding if rule["action"]), row["action"])
     return Gate(
         level=level,
         rank=row["rank"],
         title=row["title"],
-        action=row["action"],
+        action=action,
         time_frame=row["time_frame"],
         replaces_plan=row["replaces_plan"],
         holds=tuple(row["holds"]),
         meanwhile=row["meanwhile"],
         origin=index.origin(row["source_id"]),
         flags=tuple((flag["group"], flag["label"]) for flag in flags),
-        reasons=tuple(Note(rule["reason"], index.origin(rule["source_id"])) for rule in matched),
+        reasons=tuple(Note(rule["reason"], index.origin(rule["source_id"])) for rule in deciding),
         below_threshold=tuple(flag["label"] for flag in flags if flag["id"] not in counted),
+        rule_ids=tuple(rule["id"] for rule in deciding),
     )
 
 
@@ -463,13 +493,15 @@ def _apply_cautions(item: PlanItem, row: dict[str, Any], caution_ids: tuple[str,
     dose = item.dose
     alternatives: tuple[Note, ...] = ()
     if status == AVOID:
-        dose = "Not advised for this person (see the cautions). Ask a prescriber about other options."
+        # A prescriber decides about a medicine; an exercise has an alternative instead.
+        dose = AVOID_MEDICINE if row["medicine"] else AVOID_OTHER
         ticked = set(caution_ids)
         alternatives = tuple(
             Note(alternative["text"], index.origin(alternative["source_id"]))
             for alternative in index.alternatives
             if alternative["applies_to"] in {row["id"], row["medicine"]}
             and (not alternative["when_caution"] or ticked.intersection(alternative["when_caution"]))
+            and not ticked.intersection(alternative["unless_caution"])
         )
     elif status == CHECK_FIRST:
         dose = f"Check with a prescriber or pharmacist first. {item.dose}"
@@ -495,6 +527,7 @@ def _item(row: dict[str, Any], index: _Index) -> PlanItem:
         per_week = (row["per_week_min"], row["per_week_max"])
     category = index.categories[row["category"]]
     picture, alt = index.pictures.get(row["id"], ("", ""))
+    stop_if, stop_source = index.stop_if.get(row["id"], ("", ""))
     return PlanItem(
         id=row["id"],
         category=row["category"],
@@ -512,6 +545,11 @@ def _item(row: dict[str, Any], index: _Index) -> PlanItem:
         patient_words=patient_words(row),
         picture=picture,
         picture_alt=alt,
+        stop_if=stop_if,
+        stop_origin=index.origin(stop_source) if stop_source else None,
+        patient_safety=row["patient_safety"],
+        safety_origin=index.origin(row["patient_safety_source"]) if row["patient_safety_source"] else None,
+        medicine=row["medicine"],
     )
 
 
@@ -558,12 +596,17 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
     days = scenario.days_since_onset
     stage = stage_for_day(days, content, "article")
     band = stage_for_day(days, content, "guideline")
-    gate = red_flag_gate(scenario.red_flags, content)
+    gate = red_flag_gate(scenario.red_flags, content, scenario.cautions)
+    waiting: list[tuple[str, str]] = []  # (why an item waits for the pain to come down, source id)
 
     items: list[PlanItem] = []
     if not gate.replaces_plan:
         for row in index.interventions:
             if not _applies(row, stage, scenario):
+                continue
+            if row["pain_max"] is not None and scenario.pain > row["pain_max"]:
+                # Such as the loaded lifts, which start "once your symptoms have come down a bit".
+                waiting.append((row["pain_note"], row["source_id"]))
                 continue
             base = index.base_items.get(row["id"])
             if base is None:
@@ -587,27 +630,38 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
             and not usable.intersection(row["unless_usable"])
         )
 
-    warnings = []
+    warnings: list[tuple[str, str]] = []  # (text, source id)
     if scenario.pain >= SEVERE_PAIN and not gate.replaces_plan:
         warnings.append(
-            f"Pain is {scenario.pain}/10. Severe pain alone is not a red flag, but check the red flags "
-            "and arrange a review if it is not easing."
+            (
+                f"Pain is {scenario.pain}/10. Severe pain alone is not a red flag, but check the red flags "
+                "and arrange a review if it is not easing.",
+                WARNING_SOURCE,
+            )
         )
     if days >= REVIEW_AFTER_DAYS and scenario.pain >= 7 and "no_improvement_month" not in scenario.red_flags:
         warnings.append(
-            "Still in a lot of pain after a month: if it has not improved, tick the red flag "
-            "'No improvement after a month'."
+            (
+                "Still in a lot of pain after a month: if it has not improved, tick the red flag "
+                "'No improvement after a month'.",
+                WARNING_SOURCE,
+            )
         )
+    warnings += _day_contradictions(scenario, index)
+    warnings += dict.fromkeys(waiting)  # the four lifts share one "once the pain has come down"
 
     ticked_cautions = set(scenario.cautions)
+    ticked_flags = set(scenario.red_flags)
     nets = tuple(
         SafetyNet(row["id"], row["level"], row["title"], row["signs"], row["action"], index.origin(row["source_id"]))
         for row in index.safety_nets
-        if not row["when_caution"] or ticked_cautions.intersection(row["when_caution"])
+        if (not row["when_caution"] or ticked_cautions.intersection(row["when_caution"]))
+        and (not row["when_flag"] or ticked_flags.intersection(row["when_flag"]))
     )
 
     cited = dict.fromkeys(item.origin.source_id for item in items)
     for item in items:
+        cited.update(dict.fromkeys(origin.source_id for origin in (item.stop_origin, item.safety_origin) if origin))
         cited.update(dict.fromkeys(note.source_id for note in item.evidence))
         cited.update(dict.fromkeys(note.origin.source_id for note in (*item.caution_notes, *item.alternatives)))
     cited.update(dict.fromkeys(note.origin.source_id for note in (*gate.reasons, *takeaways)))
@@ -615,8 +669,7 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
         cited[gate.origin.source_id] = None
     cited.update(dict.fromkeys(index.flags[flag]["source_id"] for flag in scenario.red_flags if flag in index.flags))
     cited.update(dict.fromkeys(net.origin.source_id for net in nets))
-    if warnings:
-        cited[WARNING_SOURCE] = None
+    cited.update(dict.fromkeys(source_id for _, source_id in warnings))
 
     return Plan(
         scenario=scenario,
@@ -626,11 +679,26 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
         items=tuple(items),
         takeaways=takeaways,
         related=index.related if not gate.replaces_plan else (),
-        warnings=tuple(Note(text, index.origin(WARNING_SOURCE)) for text in warnings),
+        warnings=tuple(Note(text, index.origin(source_id)) for text, source_id in warnings),
         safety_nets=nets,
         sources=tuple(index.references[source_id] for source_id in cited),
         review_line=index.review_line,
     )
+
+
+def _day_contradictions(scenario: Scenario, index: _Index) -> list[tuple[str, str]]:
+    """A ticked flag that needs more days of pain than the scenario has (back pain "for more than 3
+    months" on day 3) is kept, but the viewer is told the two do not fit."""
+    days = scenario.days_since_onset
+    return [
+        (
+            f"'{flag['label']}' is ticked, but this is day {days} and that sign needs at least "
+            f"{flag['min_days']} days of back pain: check the day or the tick.",
+            flag["source_id"],
+        )
+        for flag_id in scenario.red_flags
+        if (flag := index.flags.get(flag_id)) and flag["min_days"] is not None and days < flag["min_days"]
+    ]
 
 
 def change_days(content: Content) -> tuple[int, ...]:

@@ -29,7 +29,7 @@ GATE_ANSWERS = {
     "routine": "Self-care plan plus a routine referral",
     "soon": "Assessment within about a week",
     "urgent": "Same-day assessment",
-    "emergency": "Emergency department now",
+    "emergency": "Emergency: get help now (999, the emergency department or the team named)",
 }
 #: The option for "no self-care item belongs in the plan" (a level that replaces the plan).
 NONE_OF_THESE = "none"
@@ -37,6 +37,11 @@ NONE_OF_THESE_LABEL = "None of these: there is no self-care plan now"
 BED_REST = "bed_rest"
 MAX_RIGHT_ITEMS = 5  # keep the checklist short enough to read on a projector
 MAX_OTHER_ITEMS = 3  # items from other stages or episodes, besides bed rest
+#: The plan question's option for "get assessed before the self-care items", and the rank of level
+#: (assessment within a week) from which it is right.
+ASSESSMENT_FIRST = "assessment_first"
+ASSESSMENT_FIRST_LABEL = "Get assessed by a clinician first, before exercises or new medicines"
+ASSESSMENT_FIRST_RANK = 3
 
 
 @dataclass(frozen=True)
@@ -283,13 +288,25 @@ def _gate_question(plan: Plan, content: Content) -> Question:
     )
 
 
-def _where_it_belongs(row: Mapping[str, Any], stage_labels: Mapping[str, str]) -> str:
-    stages = " and ".join(stage_labels[stage] for stage in row["stages"])
-    episodes = " and ".join({"first": "first", "recurrent": "recurrent"}[e] for e in row["episodes"])
-    return f"the article places it in the {stages}, for {episodes} episodes"
+def _why_not_now(row: Mapping[str, Any], plan: Plan, stage_labels: Mapping[str, str]) -> str:
+    """Why an article item is not in this plan, true for this day and this pain (not only the stage)."""
+    scenario = plan.scenario
+    day, pain = scenario.days_since_onset, scenario.pain
+    if plan.stage.id not in row["stages"] or scenario.episode not in row["episodes"]:
+        stages = " and ".join(stage_labels[stage] for stage in row["stages"])
+        episodes = " and ".join(row["episodes"])
+        return f"the article places it in the {stages}, for {episodes} episodes"
+    if row["day_to"] is not None and day > row["day_to"]:
+        start = row["day_from"] if row["day_from"] is not None else 0
+        return f"it applies on days {start}-{row['day_to']} only, and this is day {day}"
+    if row["day_from"] is not None and day < row["day_from"]:
+        return f"it starts on day {row['day_from']}, and this is day {day}"
+    if row["pain_max"] is not None and pain > row["pain_max"]:
+        return f"it waits until the pain has come down to {row['pain_max']}/10 or less, and the pain is {pain}/10"
+    return "it is not part of this plan"
 
 
-def _items_question(plan: Plan, case: Mapping[str, Any], content: Content) -> Question:
+def _items_question(plan: Plan, key_items: tuple[str, ...], content: Content) -> Question:
     # The question is about the article's plan: items a guideline adds are left out of the list,
     # so one the guidelines support is never marked wrong for not being the article's.
     interventions = {row["id"]: row for row in content.records["interventions"] if row["source_id"] == ARTICLE_SOURCE}
@@ -298,7 +315,6 @@ def _items_question(plan: Plan, case: Mapping[str, Any], content: Content) -> Qu
     # What "belongs in the plan": items the plan advises (a prescriber's check first still counts),
     # never the "avoid" category, never an item the cautions rule out, never the gate's own item.
     belongs = [item.id for item in plan.items if item.id in interventions and item.category != "avoid" and item.usable]
-    key_items = [entry.partition(":")[0] for entry in case["expected_items"]]
     right = [item_id for item_id in key_items if item_id in belongs]
     right += [item_id for item_id in belongs if item_id not in right]
     right = right[:MAX_RIGHT_ITEMS]
@@ -333,11 +349,21 @@ def _items_question(plan: Plan, case: Mapping[str, Any], content: Content) -> Qu
         elif plan.gate.replaces_plan:
             notes[item_id] = "There is no self-care plan: the person needs the emergency department now."
         else:
-            notes[item_id] = f"Not in this plan: {_where_it_belongs(row, stage_labels)}."
+            notes[item_id] = f"Not in this plan: {_why_not_now(row, plan, stage_labels)}."
 
     options = sorted((Option(item_id, neutral_title(interventions[item_id])) for item_id in right + wrong), key=_label)
+    # Getting assessed is on every list, so its presence gives nothing away; from "within a week" up
+    # it comes before the self-care items, and a learner who leaves it out has not answered the case.
+    assessment_first = plan.gate.rank >= ASSESSMENT_FIRST_RANK
+    options = (Option(ASSESSMENT_FIRST, ASSESSMENT_FIRST_LABEL), *options)
+    if assessment_first:
+        notes[ASSESSMENT_FIRST] = (
+            f"Right, before everything else: {plan.gate.title} ({plan.gate.time_frame}). {plan.gate.action}"
+        )
+    else:
+        notes[ASSESSMENT_FIRST] = f"Not needed first: {plan.gate.action}"
     if plan.gate.replaces_plan:
-        right = [NONE_OF_THESE]
+        right = [NONE_OF_THESE, ASSESSMENT_FIRST]
         explanation = f"{plan.gate.title}: no self-care item belongs in the plan. {plan.gate.action}"
         notes[NONE_OF_THESE] = "Right: at this level the emergency replaces the self-care plan."
     else:
@@ -346,17 +372,23 @@ def _items_question(plan: Plan, case: Mapping[str, Any], content: Content) -> Qu
             f"{_episode_words(plan.scenario.episode)}, the plan advises the items marked as belonging "
             "below; bed rest is never advised."
         )
+        if assessment_first:
+            explanation = f"Getting assessed comes first ({plan.gate.title}, {plan.gate.time_frame}). {explanation}"
         notes[NONE_OF_THESE] = "There is a self-care plan: only an emergency replaces it."
+        if assessment_first:
+            right = [ASSESSMENT_FIRST, *right]
     options = (*options, Option(NONE_OF_THESE, NONE_OF_THESE_LABEL))
     sources = [interventions[item_id]["source_id"] for item_id in right if item_id in interventions]
     sources += [
         note.origin.source_id for item_id in wrong if item_id in in_plan for note in in_plan[item_id].caution_notes
     ]
+    if assessment_first:
+        sources += [note.origin.source_id for note in plan.gate.reasons]
     return Question(
         id=ITEMS,
         prompt="Which of these belong in the article's plan for this person at this stage? Tick every one "
         "the plan advises now, including any that need a prescriber's check first. (Items that guidelines "
-        "add beyond the article, such as advice on scans or work, are not in this list.)",
+        "add beyond the article, such as advice on scans or work, are not in this list; getting assessed is.)",
         kind=MULTIPLE,
         options=options,
         answer=frozenset(right),
@@ -386,6 +418,16 @@ def _facts(scenario: Scenario, content: Content) -> tuple[str, ...]:
     return tuple(facts)
 
 
+def questions_for(plan: Plan, content: Content, key_items: tuple[str, ...] = ()) -> tuple[Question, ...]:
+    """The stage, level-of-concern and plan questions for any plan (a case's, or one made up for
+    teaching or for the clinical invariants); ``key_items`` are listed first in the checklist."""
+    return (
+        _stage_question(plan, content),
+        _gate_question(plan, content),
+        _items_question(plan, key_items, content),
+    )
+
+
 def build_quiz(case_id: str, content: Content) -> Quiz:
     """The three questions for a teaching case: stage, red-flag action, and what belongs in the plan.
 
@@ -406,11 +448,7 @@ def build_quiz(case_id: str, content: Content) -> Quiz:
     case = _case_row(case_id, content)
     scenario = scenario_from_case(case_id, content)
     plan = build_plan(scenario, content)
-    questions = (
-        _stage_question(plan, content),
-        _gate_question(plan, content),
-        _items_question(plan, case, content),
-    )
+    questions = questions_for(plan, content, tuple(entry.partition(":")[0] for entry in case["expected_items"]))
     citations = {row["id"]: row["citation"] for row in content.records["references"]}
     return Quiz(
         case_id=case_id,
@@ -510,5 +548,6 @@ __all__ = [
     "grade",
     "grade_question",
     "neutral_title",
+    "questions_for",
     "right_answers",
 ]

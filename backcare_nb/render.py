@@ -30,6 +30,10 @@ def _note(note: Note) -> dict[str, Any]:
     return {"text": note.text, "origin": _origin(note.origin)}
 
 
+def _optional_note(text: str, origin: Origin | None) -> dict[str, Any] | None:
+    return {"text": text, "origin": _origin(origin)} if text and origin else None
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """A JSON-ready dict of the plan (the CLI's ``--format json``).
 
@@ -72,6 +76,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "timing": item.timing,
                 "why": item.rationale,
                 "status": item.status,
+                "stop_if": _optional_note(item.stop_if, item.stop_origin),
+                "patient_safety": _optional_note(item.patient_safety, item.safety_origin),
                 "origin": _origin(item.origin),
                 "cautions": [_note(note) for note in item.caution_notes],
                 "alternatives": [_note(note) for note in item.alternatives],
@@ -138,6 +144,8 @@ def plan_to_text(plan: Plan) -> str:
             status = f" [{item.status_text}]" if item.status_text else ""
             lines.append(f"- {item.title}{status}: {item.dose}")
             lines.append(f"  When: {item.timing}")
+            if item.stop_if:
+                lines.append(f"  {item.stop_if}")
             lines.append(f"  ({item.origin.label})")
             lines += [f"  Caution: {note.text}" for note in item.caution_notes]
             lines += [f"  Instead: {note.text} ({note.origin.label})" for note in item.alternatives]
@@ -169,7 +177,8 @@ def plan_to_markdown(plan: Plan) -> str:
         out += [f"## {label}", "", "| What | Dose | When | Why | Origin |", "|---|---|---|---|---|"]
         for item in items:
             title = f"{item.title} ({item.status_text})" if item.status_text else item.title
-            cells = [title, item.dose, item.timing, item.rationale, item.origin.label]
+            dose = f"{item.dose} {item.stop_if}" if item.stop_if else item.dose
+            cells = [title, dose, item.timing, item.rationale, item.origin.label]
             out.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
         out.append("")
         for item in items:
@@ -232,6 +241,16 @@ def plan_to_html(plan: Plan, today: dt.date | None = None) -> str:
     from backcare_nb.handout import HandoutDetails, clinician_handout
 
     return clinician_handout(plan, HandoutDetails.from_environment(today=today))
+
+
+def plan_to_patient_html(plan: Plan, today: dt.date | None = None) -> str:
+    """The patient handout as a printable, self-contained HTML page (the CLI's ``--format patient``).
+
+    See :func:`backcare_nb.handout.patient_handout`; ``today`` and the QR code as for :func:`plan_to_html`.
+    """
+    from backcare_nb.handout import HandoutDetails, patient_handout
+
+    return patient_handout(plan, HandoutDetails.from_environment(today=today))
 
 
 def handout_file_name(plan: Plan, kind: str = "clinician") -> str:

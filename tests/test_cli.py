@@ -74,7 +74,10 @@ def test_json_format_with_flags_cautions_and_pain():
     assert data["guideline_band"]["id"] == "guideline_acute"
     assert data["gate"]["level"] == "watchful"
     assert data["gate"]["time_frame"] == "Review at an agreed date"
-    assert data["gate"]["action"].startswith("One risk factor on its own rarely means serious disease")
+    assert data["gate"]["action"].startswith("Carry on with the self-care plan with a safety net")
+    assert data["gate"]["reasons"][0]["text"].startswith(
+        "Pain below the knee in one leg is sciatica, not a sign of serious"
+    )
     assert all(item["origin"]["label"] for item in data["items"])
     assert data["scenario"]["cautions"] == ["age_65_plus", "opioids"]
     items = {item["id"]: item for item in data["items"]}
@@ -88,9 +91,7 @@ def test_json_format_with_flags_cautions_and_pain():
 def test_emergency_flag_on_the_command_line_prints_only_the_emergency_message():
     result = run("plan", "--days", "3", "--flag", "saddle_numbness", "--format", "json")
     assert result.returncode == 0, result.stderr
-    assert [item["title"] for item in json.loads(result.stdout)["items"]] == [
-        "Emergency: go to the emergency department now"
-    ]
+    assert [item["title"] for item in json.loads(result.stdout)["items"]] == ["Emergency: get help now"]
 
 
 @pytest.mark.parametrize(

@@ -38,14 +38,18 @@ DOCUMENTED_COLUMNS = {
         "per_week_max",
         "day_from",
         "day_to",
+        "pain_max",
+        "pain_note",
         "schedule",
         "dose_note",
         "timing",
         "rationale",
         "patient_words",
+        "patient_safety",
+        "patient_safety_source",
         "source_id",
     ],
-    "exercises": ["intervention_id", "phase", "how_to", "picture", "alt_text"],
+    "exercises": ["intervention_id", "phase", "how_to", "stop_if", "stop_source_id", "picture", "alt_text"],
     "evidence": [
         "intervention_id",
         "source_id",
@@ -55,6 +59,8 @@ DOCUMENTED_COLUMNS = {
         "finding",
         "outcome",
         "effect",
+        "ci_low",
+        "ci_high",
         "mid",
     ],
     "concern_levels": [
@@ -68,12 +74,23 @@ DOCUMENTED_COLUMNS = {
         "meanwhile",
         "source_id",
     ],
-    "red_flags": ["id", "group", "label", "source_id"],
-    "concern_rules": ["id", "all_of", "any_of", "at_least", "level", "reason", "source_id"],
+    "red_flags": ["id", "group", "label", "min_days", "source_id"],
+    "concern_rules": [
+        "id",
+        "all_of",
+        "any_of",
+        "at_least",
+        "and_any_of",
+        "with_caution",
+        "level",
+        "reason",
+        "action",
+        "source_id",
+    ],
     "cautions": ["id", "label", "applies_to", "effect", "reason", "source_id"],
     "caution_combinations": ["id", "any_of", "at_least", "applies_to", "effect", "reason", "source_id"],
-    "alternatives": ["id", "applies_to", "when_caution", "text", "source_id"],
-    "safety_nets": ["id", "when_caution", "level", "title", "signs", "action", "source_id"],
+    "alternatives": ["id", "applies_to", "when_caution", "unless_caution", "text", "source_id"],
+    "safety_nets": ["id", "when_caution", "when_flag", "covers", "level", "title", "signs", "action", "source_id"],
     "takeaways": ["id", "stages", "episodes", "needs", "unless_usable", "text", "source_id"],
     "related_topics": ["id", "title", "why"],
     "cases": [
@@ -158,7 +175,7 @@ def test_id_shortcuts_list_known_ids_once(content):
 
 def _missing_column(copy):
     copy.drop_column("interventions", "sets_min")
-    return "interventions.csv", 1, "21", "missing column 'sets_min'"
+    return "interventions.csv", 1, "25", "missing column 'sets_min'"
 
 
 def _unknown_column(copy):
@@ -169,13 +186,13 @@ def _unknown_column(copy):
 def _too_few_fields(copy):
     line = copy.line_of("interventions", "nsaids")
     copy.replace_line("interventions", line, "nsaids,medicines,NSAIDs,acute")
-    return "interventions.csv", line, "5", "expected 21 fields, found 4"
+    return "interventions.csv", line, "5", "expected 25 fields, found 4"
 
 
 def _too_many_fields(copy):
     line = copy.line_of("red_flags", "fever")
     copy.replace_line("red_flags", line, copy.lines("red_flags")[line - 1] + ",extra")
-    return "red_flags.csv", line, "5", "expected 4 fields, found 5"
+    return "red_flags.csv", line, "6", "expected 5 fields, found 6"
 
 
 def _not_a_whole_number(copy):
@@ -203,13 +220,13 @@ def _day_out_of_range(copy):
 
 
 def _negative_effect(copy):
-    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if ",7.3,10" in text)
+    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if ",7.3,3.6,11.0,10" in text)
     copy.set_cell("evidence", line, "effect", "-7.3")
     return "evidence.csv", line, "8 (effect)", "expected a number of 0 or more, found -7.3"
 
 
 def _effect_not_a_number(copy):
-    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if ",7.3,10" in text)
+    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if ",7.3,3.6,11.0,10" in text)
     copy.set_cell("evidence", line, "effect", "nan")
     return "evidence.csv", line, "8 (effect)", "expected a number, found 'nan'"
 
@@ -228,7 +245,7 @@ def _reps_min_above_max(copy):
 
 def _duplicate_id(copy):
     first = copy.line_of("red_flags", "fever")
-    line = copy.append_line("red_flags", "fever,Infection,Fever again,IFOMPT-RF2020")
+    line = copy.append_line("red_flags", "fever,Infection,Fever again,,IFOMPT-RF2020")
     return "red_flags.csv", line, "1 (id)", f"duplicate id 'fever' (first on line {first})"
 
 
@@ -259,7 +276,7 @@ def _intervention_category_unknown(copy):
 def _bad_level(copy):
     line = copy.line_of("concern_rules", "fever")
     copy.set_cell("concern_rules", line, "level", "critical")
-    return "concern_rules.csv", line, "5 (level)", "expected one of watchful, routine, soon, urgent, emergency"
+    return "concern_rules.csv", line, "7 (level)", "expected one of watchful, routine, soon, urgent, emergency"
 
 
 def _rule_names_an_unknown_flag(copy):
@@ -270,12 +287,12 @@ def _rule_names_an_unknown_flag(copy):
 
 def _rule_threshold_above_its_flags(copy):
     line = copy.line_of("concern_rules", "several_cancer_indicators")
-    copy.set_cell("concern_rules", line, "at_least", "5")
-    return "concern_rules.csv", line, "4 (at_least)", "expected at_least from 1 to 4"
+    copy.set_cell("concern_rules", line, "at_least", "8")
+    return "concern_rules.csv", line, "4 (at_least)", "expected at_least from 1 to 7"
 
 
 def _flag_in_no_rule(copy):
-    line = copy.append_line("red_flags", "itchy_knee,Other,An itchy knee,IFOMPT-RF2020")
+    line = copy.append_line("red_flags", "itchy_knee,Other,An itchy knee,,IFOMPT-RF2020")
     return "red_flags.csv", line, "1 (id)", "red flag 'itchy_knee' is in no rule"
 
 
@@ -313,7 +330,7 @@ def _combination_of_unknown_caution(copy):
 def _safety_net_without_signs(copy):
     line = copy.line_of("safety_nets", "cauda_equina")
     copy.set_cell("safety_nets", line, "signs", " | ")
-    return "safety_nets.csv", line, "5 (signs)", "expected one or more signs"
+    return "safety_nets.csv", line, "7 (signs)", "expected one or more signs"
 
 
 def _review_date_not_a_date(copy):
@@ -352,7 +369,7 @@ def _non_ascii_digits(copy):
 
 
 def _full_width_decimal(copy):
-    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if ",7.3,10" in text)
+    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if ",7.3,3.6,11.0,10" in text)
     copy.set_cell("evidence", line, "effect", "\uff17.3")
     return "evidence.csv", line, "8 (effect)", "expected a number"
 
@@ -425,32 +442,85 @@ def _stages_stop_short(copy):
 def _missing_picture(copy):
     (copy.directory / "exercises" / "superman.svg").unlink()
     line = copy.line_of("exercises", "superman")
-    return "exercises.csv", line, "4 (picture)", "picture 'exercises/superman.svg' not found"
+    return "exercises.csv", line, "6 (picture)", "picture 'exercises/superman.svg' not found"
 
 
 def _malformed_picture(copy):
     (copy.directory / "exercises" / "superman.svg").write_text("<svg><g></svg>", encoding="utf-8")
     line = copy.line_of("exercises", "superman")
-    return "exercises.csv", line, "4 (picture)", "is not well-formed SVG"
+    return "exercises.csv", line, "6 (picture)", "is not well-formed SVG"
 
 
 def _picture_with_a_script(copy):
     path = copy.directory / "exercises" / "superman.svg"
     path.write_text(path.read_text(encoding="utf-8").replace("</svg>", "<script>alert(1)</script></svg>"))
     line = copy.line_of("exercises", "superman")
-    return "exercises.csv", line, "4 (picture)", "contains <script>"
+    return "exercises.csv", line, "6 (picture)", "contains <script>"
 
 
 def _picture_path_outside(copy):
     line = copy.line_of("exercises", "superman")
     copy.set_cell("exercises", line, "picture", "../../etc/passwd")
-    return "exercises.csv", line, "4 (picture)", "expected a picture file such as exercises/name.svg"
+    return "exercises.csv", line, "6 (picture)", "expected a picture file such as exercises/name.svg"
 
 
 def _patient_words_unknown_placeholder(copy):
     line = copy.line_of("interventions", "heat")
     copy.set_cell("interventions", line, "patient_words", "Use heat for {hours} hours.")
-    return "interventions.csv", line, "20 (patient_words)", "found {hours}"
+    return "interventions.csv", line, "22 (patient_words)", "found {hours}"
+
+
+def _pain_gate_without_words(copy):
+    line = copy.line_of("interventions", "walking")
+    copy.set_cell("interventions", line, "pain_max", "4")
+    return "interventions.csv", line, "17 (pain_note)", "expected pain_note exactly when pain_max is set"
+
+
+def _safety_words_without_a_source(copy):
+    line = copy.line_of("interventions", "nsaids")
+    copy.set_cell("interventions", line, "patient_safety_source", "")
+    return "interventions.csv", line, "24 (patient_safety_source)", "expected a source id from references.csv"
+
+
+def _added_item_judged_against_the_article(copy):
+    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if text.startswith("imaging,NICE-NG59"))
+    copy.set_cell("evidence", line, "verdict", "goes_beyond")
+    return "evidence.csv", line, "4 (verdict)", "expected added: 'imaging' is not in the article"
+
+
+def _article_item_marked_as_added(copy):
+    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if text.startswith("heat,ACP2017"))
+    copy.set_cell("evidence", line, "verdict", "added")
+    return "evidence.csv", line, "4 (verdict)", "expected agrees, goes_beyond or conflicts: 'heat' is the article's"
+
+
+def _effect_outside_its_interval(copy):
+    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if ",7.3,3.6,11.0,10" in text)
+    copy.set_cell("evidence", line, "ci_high", "5")
+    return "evidence.csv", line, "8 (effect)", "expected the effect inside its confidence interval 3.6-5.0, found 7.3"
+
+
+def _interval_without_its_other_end(copy):
+    line = next(n for n, text in enumerate(copy.lines("evidence"), start=1) if ",7.3,3.6,11.0,10" in text)
+    copy.set_cell("evidence", line, "ci_high", "")
+    return "evidence.csv", line, "9 (ci_low)", "expected both ci_low and ci_high"
+
+
+def _red_flag_group_split(copy):
+    line = copy.append_line("red_flags", "night_sweats,Infection,Night sweats,,IFOMPT-RF2020")
+    return "red_flags.csv", line, "2 (group)", "expected the rows of group 'Infection' together"
+
+
+def _rule_needs_an_unknown_caution(copy):
+    line = copy.line_of("concern_rules", "pregnancy_infection_signs")
+    copy.set_cell("concern_rules", line, "with_caution", "pregnant")
+    return "concern_rules.csv", line, "6 (with_caution)", "'pregnant' is not an id in cautions.csv"
+
+
+def _net_covers_an_unknown_flag(copy):
+    line = copy.line_of("safety_nets", "same_day")
+    copy.set_cell("safety_nets", line, "covers", "fever;shivers")
+    return "safety_nets.csv", line, "4 (covers)", "'shivers' is not an id in red_flags.csv"
 
 
 def _missing_level(copy):
@@ -526,6 +596,15 @@ FAULTS = {
     "picture path outside exercises": _picture_path_outside,
     "patient words with an unknown number": _patient_words_unknown_placeholder,
     "bad certainty": _bad_certainty,
+    "pain gate without its words": _pain_gate_without_words,
+    "patient safety words without a source": _safety_words_without_a_source,
+    "added item judged against the article": _added_item_judged_against_the_article,
+    "article item marked as added": _article_item_marked_as_added,
+    "effect outside its interval": _effect_outside_its_interval,
+    "interval without its other end": _interval_without_its_other_end,
+    "red flag group split": _red_flag_group_split,
+    "rule needs an unknown caution": _rule_needs_an_unknown_caution,
+    "net covers an unknown flag": _net_covers_an_unknown_flag,
     "bad stage in a list": _bad_stage_in_list,
     "empty required text": _empty_title,
     "empty required list": _empty_list,
@@ -588,7 +667,7 @@ def test_an_unreadable_table_is_a_content_error_naming_the_file(content_copy, mo
 
 
 def test_content_carries_its_version_and_review_dates(content):
-    assert content.review_line == "Content 2.0, reviewed 2026-11-26, next review 2027-11"
+    assert content.review_line == "Content 3.0, reviewed 2026-12-02, next review 2027-12"
 
 
 def test_every_reference_but_the_article_has_a_link(content):
@@ -692,5 +771,5 @@ def test_explicit_path_points_at_a_clinicians_copy(content_copy, content):
 def test_environment_variable_pointing_at_a_broken_copy_fails_loudly(content_copy, monkeypatch):
     _bad_level(content_copy)
     monkeypatch.setenv(CONTENT_DIR_ENV, os.fspath(content_copy.directory))
-    with pytest.raises(ContentError, match=r"concern_rules\.csv, line \d+, column 5 \(level\)"):
+    with pytest.raises(ContentError, match=r"concern_rules\.csv, line \d+, column 7 \(level\)"):
         load_content()

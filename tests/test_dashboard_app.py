@@ -192,8 +192,8 @@ def test_day_2_first_episode_is_the_acute_plan(app):
     assert "stay_active" not in shown and "bent_over_row" not in shown
     assert handout_link(app).attrs["download"] == "backcare-patient-handout-day2-first.html"
     assert "Acute stage (0-7 days)" in handout_page(app, "clinician")
-    assert "Put a heat pack or a hot water bottle on your lower back" in handout_page(app)
-    assert text_of(app, "bc-disclaimer") == f"{DISCLAIMER} Content 2.0, reviewed 2026-11-26, next review 2027-11."
+    assert "Put a heat pack or a hot water bottle, wrapped in a towel, on your lower back" in handout_page(app)
+    assert text_of(app, "bc-disclaimer") == f"{DISCLAIMER} Content 3.0, reviewed 2026-12-02, next review 2027-12."
     assert "ice, heat, NSAIDs" in text_of(app, "bc-takeaways")
     assert "Ice or heat: which to choose" in text_of(app, "bc-related")
 
@@ -265,7 +265,7 @@ def test_a_slider_move_from_the_browser_is_applied_without_an_echo(app, monkeypa
 def test_an_emergency_flag_replaces_the_self_care_plan(app):
     app.red_flag_boxes["saddle_numbness"].value = True
     gate = text_of(app, "bc-gate")
-    assert "Emergency: go to the emergency department now" in gate
+    assert "Emergency: get help now" in gate
     assert "saddle area" in gate
     assert item_ids(app) == ["gate_emergency"]
     assert "No schedule: the self-care plan is replaced" in text_of(app, "bc-schedule")
@@ -577,9 +577,7 @@ def test_weekly_schedule_spreads_strengthening_over_the_week(content):
 def test_weekly_schedule_is_empty_when_the_emergency_replaces_the_plan(content):
     frame = weekly_schedule(build_plan(Scenario(5, red_flags=("saddle_numbness",)), content), content)
     assert frame.empty
-    assert frame.attrs["message"] == (
-        "No schedule: the self-care plan is replaced. Emergency: go to the emergency department now."
-    )
+    assert frame.attrs["message"] == ("No schedule: the self-care plan is replaced. Emergency: get help now.")
 
 
 def test_weekly_schedule_keeps_gentle_movement_while_an_assessment_is_arranged(content):
@@ -673,7 +671,7 @@ def test_every_plan_on_screen_carries_the_safety_net_and_origins(app):
     assert "Go to the emergency department now if you notice" in safety
     assert "From the article" in item(app, "heat").text
     assert "Added from NICE NG59" in item(app, "imaging").text
-    assert "Content 2.0, reviewed 2026-11-26, next review 2027-11" in text_of(app, "bc-disclaimer")
+    assert "Content 3.0, reviewed 2026-12-02, next review 2027-12" in text_of(app, "bc-disclaimer")
 
 
 # Red flags that lead to each level of concern (data/concern_rules.csv).
@@ -697,7 +695,10 @@ def test_the_safety_net_is_on_screen_and_in_both_handouts_at_every_level(app, co
     assert dashboard_module.OUTPUT_NAMES.index("safety") == dashboard_module.OUTPUT_NAMES.index("plan") + 1
     (panel,) = page(app).find_all("bc-safety")
     nets = {net.attrs["data-net"]: net.text for net in panel.find_all("safety-net")}
-    assert list(nets) == ["cauda_equina", "same_day", "within_a_week", "not_improving"]
+    # Everyone's nets; the cancer team's nets join them when a history of cancer is ticked.
+    everyone = ["cauda_equina", "call_999", "same_day", "within_a_week", "not_improving"]
+    cancer = ["cancer_now", "cancer_today"] if "cancer_history" in LEVEL_FLAGS[level] else []
+    assert list(nets) == [everyone[0], everyone[1], *cancer, *everyone[2:]]
     assert nets["cauda_equina"].startswith("Go to the emergency department now if you notice")
     assert "Numbness around your genitals, buttocks or inner thighs" in nets["cauda_equina"]
     assert "Pain spreading down both legs" in nets["cauda_equina"]

@@ -68,7 +68,7 @@ def test_content_lists_every_table_and_shows_tidy_tables(content):
     assert list(summary.index)[:3] == ["about", "references", "categories"]
     assert summary.loc["red_flags", "rows"] == len(content.records["red_flags"])
     html = _visible_text(content._repr_html_())
-    assert "content.show(name)" in html and "Content 2.0" in html
+    assert "content.show(name)" in html and "Content 3.0" in html
     tidy = content.tidy("interventions").set_index("id")
     assert tidy.loc["heat", "episodes"] == "first; recurrent"
     assert tidy.loc["heat", "sets_min"] == ""

@@ -32,7 +32,12 @@ from tests.conftest import heavy_modules_after
 
 EVIDENCE_CSV = Path(__file__).resolve().parents[1] / "data" / "evidence.csv"
 EVIDENCE_ROWS = list(csv.DictReader(EVIDENCE_CSV.open(encoding="utf-8")))
-VERDICT_WORDS = {"agrees": "Agrees", "goes_beyond": "Goes beyond", "conflicts": "Conflicts"}
+VERDICT_WORDS = {
+    "agrees": "Agrees",
+    "goes_beyond": "Goes beyond",
+    "conflicts": "Conflicts",
+    "added": "Added: not in the article",
+}
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -46,7 +51,10 @@ def test_evidence_table_has_a_row_per_evidence_row_with_verdict_labels(content):
         (row["intervention_id"], row["source_id"]) for row in EVIDENCE_ROWS
     ]
     assert list(table["verdict"]) == [VERDICT_WORDS[row["verdict"]] for row in EVIDENCE_ROWS]
-    assert set(table["verdict"]) == {"Agrees", "Goes beyond", "Conflicts"}
+    assert set(table["verdict"]) == {"Agrees", "Goes beyond", "Conflicts", "Added: not in the article"}
+    # An item the article never mentions is "added", never judged as going beyond the article.
+    added = {row["intervention_id"] for row in EVIDENCE_ROWS if row["verdict"] == "added"}
+    assert added == {row["id"] for row in content.records["interventions"] if row["source_id"] != "ARTICLE"}
 
 
 def test_evidence_table_sets_the_article_claim_beside_the_source(content):
@@ -179,9 +187,11 @@ def test_effect_size_text_says_what_the_chart_shows(content):
     lines = text.splitlines()
     assert len(lines) == 4
     assert (
-        "Anti-inflammatory painkillers (NSAIDs), Pain (0-100): improves by 7.3 against a MID of 10, "
-        "so it falls short of the MID (73% of it); certainty moderate (COCHRANE-NSAID2020)."
+        "Anti-inflammatory painkillers (NSAIDs), Pain (0-100): a mean improvement of 7.3 (95% CI 3.6 to 11.0) "
+        "against a MID of 10, so the mean falls short of the MID (73% of it); certainty moderate (COCHRANE-NSAID2020)."
     ) in text
+    # A trial's mean is not an individual's change: the chart says so.
+    assert "a mean below the MID does not mean that nobody benefits" in lines[0]
     assert "certainty very low (BMJ-SMR2021)" in text
 
 
@@ -223,8 +233,8 @@ def test_effect_size_svg_is_a_picture_named_by_its_text(content):
     assert min(sizes) >= 12.5
     assert "Effect size against the minimal important difference (MID)" in panel_texts(root)
     assert (
-        "Bar: improvement with the treatment; colour, hatch and words show the certainty. Dashed line: the MID."
-        in panel_texts(root)
+        "Bar: mean improvement; whisker: its 95% confidence interval; colour, hatch and words: certainty. "
+        "Dashed line: MID." in panel_texts(root)
     )
 
 
@@ -245,6 +255,30 @@ def test_effect_size_svg_marks_the_nsaid_pain_row_and_its_mid_of_10(content):
     assert "7.7; certainty: very low" in panel_texts(panels["Muscle relaxants / Pain (0-100)"])
 
 
+def test_effect_size_svg_draws_each_confidence_interval_where_its_numbers_say(content):
+    # NSAIDs on pain: a mean of 7.3 short of the MID of 10, but an interval (3.6 to 11.0) that crosses it.
+    rows = {f"{row['outcome']} {row['source_id']}": row for row in effect_size_rows(content)}
+    for name, panel in svg_panels(effect_size_svg(content)).items():
+        whisker = panel.find(f"{SVG}g[@class='bc-effect-ci']")
+        assert whisker is not None, name
+        ends = sorted({float(line.get("x1")) for line in whisker.iter(f"{SVG}line")})
+        bar, mid = bar_and_mid(panel)
+        rectangle = bar.find(f"{SVG}rect")
+        start, width = float(rectangle.get("x")), float(rectangle.get("width"))
+        row = next(
+            row for key, row in rows.items() if key.endswith(panel.get("data-source")) and row["outcome"] in name
+        )
+        scale = width / row["effect"]
+        assert ends[0] == pytest.approx(start + scale * row["ci_low"], abs=0.1)
+        assert ends[-1] == pytest.approx(start + scale * row["ci_high"], abs=0.1)
+    nsaid_pain = svg_panels(effect_size_svg(content))["NSAIDs / Pain (0-100)"]
+    _, mid = bar_and_mid(nsaid_pain)
+    whisker_ends = [
+        float(line.get("x1")) for line in nsaid_pain.find(f"{SVG}g[@class='bc-effect-ci']").iter(f"{SVG}line")
+    ]
+    assert max(whisker_ends) > float(mid.get("x1"))
+
+
 def test_effect_size_svg_bars_stop_short_of_the_mid_as_the_text_says(content):
     # The text says each effect falls short of its MID (73%, 83%, 77% of it); the picture must too.
     rows = effect_size_rows(content)
@@ -262,12 +296,13 @@ def test_effect_size_svg_draws_a_bar_past_the_mid_when_the_effect_reaches_it(con
     # An edited effect that reaches its MID: the bar crosses the line, and the labels stay apart.
     line = next(number for number, row in enumerate(EVIDENCE_ROWS, start=2) if row["effect"] == "7.3")
     content_copy.set_cell("evidence", line, "effect", "45")
+    content_copy.set_cell("evidence", line, "ci_high", "50")
     content = content_copy.load()
     panel = svg_panels(effect_size_svg(content))["NSAIDs / Pain (0-100)"]
     bar, mid = bar_and_mid(panel)
     rectangle = bar.find(f"{SVG}rect")
     assert float(rectangle.get("x")) + float(rectangle.get("width")) > float(mid.get("x1"))
-    assert "so it reaches the MID (450% of it)" in effect_size_text(content)
+    assert "so the mean reaches the MID (450% of it)" in effect_size_text(content)
     labels = {text.text: float(text.get("x")) for text in panel.iter(f"{SVG}text")}
     assert labels["45.0; certainty: moderate"] > labels["MID 10"] + len("MID 10") * 8
 
@@ -302,7 +337,8 @@ def test_effect_size_svg_is_the_same_picture_each_time(content):
 def test_effect_size_svg_says_when_there_are_no_effect_sizes(content_copy):
     for line, row in enumerate(EVIDENCE_ROWS, start=2):
         if row["effect"]:
-            content_copy.set_cell("evidence", line, "effect", "")
+            for column in ("effect", "ci_low", "ci_high"):
+                content_copy.set_cell("evidence", line, column, "")
     content = content_copy.load()
     root = ET.fromstring(effect_size_svg(content))
     assert root.get("role") == "img"
@@ -359,7 +395,13 @@ def test_lens_controls_have_visible_labels(content):
         "Day",
     )
     assert (app.day.min, app.day.max) == (0, 365)
-    assert [label for label, _ in app.verdict.options] == ["All verdicts", "Agrees", "Goes beyond", "Conflicts"]
+    assert [label for label, _ in app.verdict.options] == [
+        "All verdicts",
+        "Agrees",
+        "Goes beyond",
+        "Conflicts",
+        "Added: not in the article",
+    ]
 
 
 def test_lens_shows_one_svg_chart_with_its_words_beside_it(content):

@@ -78,12 +78,16 @@ def test_a_content_edit_that_pushes_the_handout_above_grade_8_is_caught(content_
 def test_the_patient_handout_speaks_plainly_with_no_jargon_or_dose_column(content):
     html = patient_handout(build_plan(Scenario(3), content), HandoutDetails(today=dt.date(2026, 11, 26)))
     text = patient_handout_text(html)
-    assert "Put a heat pack or a hot water bottle on your lower back for 20 minutes at a time." in text
+    assert (
+        "Put a heat pack or a hot water bottle, wrapped in a towel, on your lower back for 20 minutes at a time."
+        in text
+    )
+    assert "never fall asleep with it on" in text
     assert "Do 3 sets of 5-10 slow repeats." in text
     for jargon in ("guideline band", "Teaching material for clinicians", "Dose", "acute stage", "data/README"):
         assert jargon not in text
     assert "Prepared 2026-11-26" in text
-    assert "Content 2.0, reviewed 2026-11-26, next review 2027-11" in text
+    assert "Content 3.0, reviewed 2026-12-02, next review 2027-12" in text
 
 
 def test_warning_signs_come_before_the_plan_in_both_handouts(content):

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 import pytest
 
 from backcare_nb.quiz import (
+    ASSESSMENT_FIRST,
     GATE,
     ITEMS,
     NONE_OF_THESE,
@@ -120,10 +121,10 @@ def test_red_flag_question_for_night_pain_and_weight_loss(content):
     assert labels_of(gate)[next(iter(gate.answer))] == "Assessment within about a week"
     result = grade(quiz, {GATE: "clear"}).results[1]
     assert not result.correct
-    assert "Constant pain at night" in result.explanation
+    assert "Pain at night that stops sleep" in result.explanation
     assert "Weight loss without a known reason" in result.explanation
     assert "Within about a week" in result.explanation
-    assert result.sources[0][0] == "NICE-NG234"
+    assert result.sources[0][0] == "IFOMPT-RF2020"  # combining flags: IFOMPT, not NG234 (that is for cancer)
 
 
 def test_the_level_question_offers_every_level_in_order(content):
@@ -149,7 +150,7 @@ def test_emergency_case_holds_the_whole_plan(content):
     quiz = build_quiz("saddle_numbness", content)
     assert quiz.question(GATE).answer == {"emergency"}
     items = quiz.question(ITEMS)
-    assert items.answer == {NONE_OF_THESE}
+    assert items.answer == {NONE_OF_THESE, ASSESSMENT_FIRST}
     result = grade(quiz, {ITEMS: {"heat"}}).results[2]
     assert not result.correct
     assert "emergency department" in result.explanation.lower()
@@ -242,7 +243,7 @@ def test_before_submit_the_page_holds_no_answer(content, case_id):
         assert secret not in page and escape(secret) not in page, secret
     # The item rationales, the gate actions and the learning points are not in the page in any form.
     interventions = {row["id"]: row for row in content.records["interventions"]}
-    for item_id in quiz.question(ITEMS).answer - {NONE_OF_THESE}:
+    for item_id in quiz.question(ITEMS).answer - {NONE_OF_THESE, ASSESSMENT_FIRST}:
         assert escape(interventions[item_id]["rationale"]) not in page
     for marker in ("✔", "✘", "The answer:", "Learning points", "right for this case"):
         assert marker not in page
@@ -300,8 +301,9 @@ def test_score_adds_up_over_the_session_and_a_changed_case_reopens(content):
     app.submit_button.click()
     assert "2 of 3 questions right over 1 case" in app.score.value
     app.case_picker.value = "saddle_numbness"
-    app.choose(GATE, "Emergency department now")
-    app.choose(ITEMS, [app.quiz.question(ITEMS).label(NONE_OF_THESE)])
+    app.choose(GATE, "Emergency: get help now (999, the emergency department or the team named)")
+    items = app.quiz.question(ITEMS)
+    app.choose(ITEMS, [items.label(NONE_OF_THESE), items.label(ASSESSMENT_FIRST)])
     app.submit_button.click()
     assert "4 of 6 questions right over 2 cases" in app.score.value
     app.case_picker.value = "desk_day2"  # back to a submitted case: open again, unanswered

@@ -38,10 +38,16 @@ VERDICT_MARKS = {
     "Agrees": ("✔", "#0072B2"),
     "Goes beyond": ("↗", "#E69F00"),
     "Conflicts": ("✘", "#D55E00"),
+    "Added: not in the article": ("+", "#999999"),
 }
 # The hue marks the edge; the text is dark on a light tint of it (as in the compare view), so it
 # reads at 4.5:1 or better in the light and the dark JupyterLab themes alike.
-VERDICT_TINTS = {"Agrees": "#D6EAF8", "Goes beyond": "#FDF0D0", "Conflicts": "#FBE0D0"}
+VERDICT_TINTS = {
+    "Agrees": "#D6EAF8",
+    "Goes beyond": "#FDF0D0",
+    "Conflicts": "#FBE0D0",
+    "Added: not in the article": "#EBEBEB",
+}
 TINTED = "color:#1a1a1a;font-weight:700;background:{tint};border-left:6px solid {colour}"
 
 

@@ -23,6 +23,7 @@ VERDICT_WORDS = {
     "agrees": "agrees with the article",
     "goes_beyond": "the article goes beyond this evidence",
     "conflicts": "conflicts with the article",
+    "added": "added: not in the article",
 }
 FRIENDLY_ERROR = (
     "Sorry, the dashboard could not update for these settings. What is shown is from the previous "
