@@ -50,6 +50,9 @@ VERDICTS = ("agrees", "goes_beyond", "conflicts", "added")
 #: What a caution does to an item: a prescriber's check first, not advised, or a note beside it.
 CAUTION_EFFECTS = ("check_first", "avoid", "note")
 MEDICINES = ("nsaid", "muscle_relaxant")
+#: How the quiz uses an item: a right or wrong answer (blank: scored), never a wrong answer (an item
+#: guidelines support at every stage, such as staying active), or never on the checklist (prescription only).
+QUIZ_USES = ("", "scored", "not_a_distractor", "unscored")
 #: How an item goes on the weekly schedule.
 SCHEDULES = ("daily", "per_week", "as_needed", "none")
 #: The reference id of the source article; every other reference must carry a link.
@@ -289,7 +292,7 @@ TABLES: tuple[_Table, ...] = (
     ),
     _Table(
         "categories",
-        _cols(id=_identifier, label=_text, order=_whole(1, 99), for_patients=_yes_no),
+        _cols(id=_identifier, label=_text, order=_whole(1, 99), for_patients=_yes_no, held_words=_optional_text),
         key=("id",),
     ),
     _Table(
@@ -324,7 +327,8 @@ TABLES: tuple[_Table, ...] = (
             day_from=_whole(0, 365, optional=True),
             day_to=_whole(0, 365, optional=True),
             pain_max=_whole(0, 10, optional=True),
-            pain_note=_optional_text,
+            waits_while=_id_list,
+            wait_note=_optional_text,
             schedule=_choice(SCHEDULES),
             dose_note=_optional_text,
             timing=_text,
@@ -332,6 +336,7 @@ TABLES: tuple[_Table, ...] = (
             patient_words=_patient_words,
             patient_safety=_optional_text,
             patient_safety_source=_optional_identifier,
+            quiz=_choice(QUIZ_USES),
             source_id=_identifier,
         ),
         key=("id",),
@@ -390,7 +395,14 @@ TABLES: tuple[_Table, ...] = (
     ),
     _Table(
         "red_flags",
-        _cols(id=_identifier, group=_text, label=_text, min_days=_whole(0, 365, optional=True), source_id=_identifier),
+        _cols(
+            id=_identifier,
+            group=_text,
+            label=_text,
+            min_days=_whole(0, 365, optional=True),
+            early_tick=_choice(("", "warn", "ignore")),
+            source_id=_identifier,
+        ),
         key=("id",),
     ),
     _Table(
@@ -403,6 +415,7 @@ TABLES: tuple[_Table, ...] = (
             and_any_of=_id_list,
             with_caution=_id_list,
             level=_choice(LEVELS[1:]),
+            holds=_id_list,
             reason=_text,
             action=_optional_text,
             source_id=_identifier,
@@ -441,6 +454,7 @@ TABLES: tuple[_Table, ...] = (
             applies_to=_identifier,
             when_caution=_id_list,
             unless_caution=_id_list,
+            for_patients=_yes_no,
             text=_text,
             source_id=_identifier,
         ),
@@ -452,6 +466,8 @@ TABLES: tuple[_Table, ...] = (
             id=_identifier,
             when_caution=_id_list,
             when_flag=_id_list,
+            unless_caution=_id_list,
+            unless_flag=_id_list,
             covers=_id_list,
             level=_choice(LEVELS[1:]),
             title=_text,
@@ -522,6 +538,9 @@ _REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("alternatives", "source_id", "references", "id"),
     ("safety_nets", "when_caution", "cautions", "id"),
     ("safety_nets", "when_flag", "red_flags", "id"),
+    ("safety_nets", "unless_caution", "cautions", "id"),
+    ("safety_nets", "unless_flag", "red_flags", "id"),
+    ("interventions", "waits_while", "red_flags", "id"),
     ("safety_nets", "covers", "red_flags", "id"),
     ("safety_nets", "source_id", "references", "id"),
     ("takeaways", "needs", "interventions", "id"),
@@ -946,13 +965,14 @@ def _check_targets(folder: Path, tables: dict[str, _Rows]) -> None:
     """A level holds categories or items; a caution or an alternative applies to a medicine class or an item."""
     targets = set(MEDICINES) | set(tables["interventions"].column("id"))
     holdable = set(tables["categories"].column("id")) | set(tables["interventions"].column("id"))
-    for row in tables["concern_levels"].rows:
-        for held in row["holds"]:
-            if held not in holdable:
-                raise ContentError(
-                    *_location(folder, tables, "concern_levels", "holds", row["_line"]),
-                    f"expected category or intervention ids, found {held!r}",
-                )
+    for table in ("concern_levels", "concern_rules"):
+        for row in tables[table].rows:
+            for held in row["holds"]:
+                if held not in holdable:
+                    raise ContentError(
+                        *_location(folder, tables, table, "holds", row["_line"]),
+                        f"expected category or intervention ids, found {held!r}",
+                    )
     for table in ("cautions", "caution_combinations", "alternatives"):
         for row in tables[table].rows:
             if row["applies_to"] not in targets:
@@ -1042,8 +1062,8 @@ def _check_patient_words(folder: Path, tables: dict[str, _Rows]) -> None:
 
 
 def _check_pain_gates(folder: Path, tables: dict[str, _Rows]) -> None:
-    """An item that waits for the pain to come down says so in words (``pain_note``), and a patient
-    safety line names its source."""
+    """An item that waits (for the pain to come down, or while a flag is ticked) says so in words
+    (``wait_note``), and a patient safety line names its source."""
     known = set(tables["references"].column("id"))
     for row in tables["interventions"].rows:
         if bool(row["patient_safety"]) != bool(row["patient_safety_source"]) or (
@@ -1053,10 +1073,11 @@ def _check_pain_gates(folder: Path, tables: dict[str, _Rows]) -> None:
                 *_location(folder, tables, "interventions", "patient_safety_source", row["_line"]),
                 "expected a source id from references.csv exactly when patient_safety is set",
             )
-        if (row["pain_max"] is None) != (not row["pain_note"]):
+        waits = row["pain_max"] is not None or bool(row["waits_while"])
+        if waits != bool(row["wait_note"]):
             raise ContentError(
-                *_location(folder, tables, "interventions", "pain_note", row["_line"]),
-                "expected pain_note exactly when pain_max is set (the words that say the item waits for the pain)",
+                *_location(folder, tables, "interventions", "wait_note", row["_line"]),
+                "expected wait_note exactly when pain_max or waits_while is set (the words saying why the item waits)",
             )
 
 

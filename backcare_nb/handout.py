@@ -18,14 +18,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from backcare_nb.plan import Plan, PlanItem
+from backcare_nb.plan import SEVERE_PAIN, Plan, PlanItem
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Environment variable holding the dashboard's public address, e.g. https://teach.example.org/backcare/
 PUBLIC_URL_ENV = "BACKCARE_PUBLIC_URL"
 #: Categories the patient handout lists under "What to do" and "What to expect".
 DO_CATEGORIES = ("symptom_relief", "medicines", "exercise", "movement", "get_help")
+AVOID_CATEGORIES = ("avoid",)
 EXPECT_CATEGORIES = ("outlook",)
+#: What the patient reads beside a held item when its category gives no words of its own.
+HELD_WORDS = "wait until a clinician has checked you"
 #: The first words a patient reads about an item that needs a pharmacist's or doctor's check.
 ASK_FIRST = "Ask a pharmacist or doctor before you take this."
 #: Printed at the top and the foot of the patient handout until the tool has a clinical safety case
@@ -124,6 +127,12 @@ def _patient_items(plan: Plan, categories: tuple[str, ...]) -> list[PlanItem]:
     return [item for item in plan.items if item.category in categories and item.usable and item.for_patients]
 
 
+def _held_words(plan: Plan) -> dict[str, str]:
+    """Item id -> what the patient reads beside it while it waits ("wait until a clinician has checked
+    you"; work and daily activities carry on as far as the person can manage)."""
+    return {item.id: item.held_words or HELD_WORDS for item in plan.items if item.status == "held"}
+
+
 def patient_handout(plan: Plan, details: HandoutDetails | None = None) -> str:
     """The patient handout: plain second-person words, warning signs first, a picture per exercise.
 
@@ -140,20 +149,26 @@ def patient_handout(plan: Plan, details: HandoutDetails | None = None) -> str:
         for item in plan.items
         if item.status == "held" and item.for_patients and item.category not in EXPECT_CATEGORIES
     ]
-    not_for_you = [item for item in plan.items if item.status == "avoid"]
+    not_for_you = [item for item in plan.items if item.status == "avoid" and item.category not in AVOID_CATEGORIES]
+    avoid = [item for item in plan.items if item.category in AVOID_CATEGORIES and item.for_patients]
     expect = _patient_items(plan, EXPECT_CATEGORIES)
     # The sources of what this sheet says (not every study behind the clinician's evidence notes).
-    origins = [item.origin for item in (*todo, *held, *not_for_you, *expect)]
+    origins = [item.origin for item in (*todo, *held, *not_for_you, *avoid, *expect)]
     origins += [note.origin for item in (*todo, *not_for_you) for note in (*item.caution_notes, *item.alternatives)]
     origins += [origin for item in todo for origin in (item.stop_origin, item.safety_origin) if origin]
+    origins += [note.origin for item in held for note in item.caution_notes]
     origins += [net.origin for net in plan.safety_nets]
-    if plan.gate.level != "clear":
-        origins.append(plan.gate.origin)
+    origins += [note.origin for note in plan.while_waiting]
+    # The rules that decided the level, not the level's own row (an aneurysm is not the cauda equina pathway).
+    origins += [note.origin for note in plan.gate.reasons]
     cited = dict.fromkeys(origin.source_id for origin in origins)
     context.update(
         todo=todo,
         held=held,
+        held_words=_held_words(plan),
         not_for_you=not_for_you,
+        avoid=avoid,
+        severe_pain=plan.scenario.pain >= SEVERE_PAIN,
         expect=expect,
         sources=[source for source in plan.sources if source.id in cited],
         ask_first=ASK_FIRST,

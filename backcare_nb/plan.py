@@ -69,6 +69,7 @@ class Note:
 
     text: str
     origin: Origin
+    for_patients: bool = True  # False for prescriber-level lines the patient handout leaves out
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,8 @@ class PlanItem:
     patient_safety: str = ""  # who asks first, when to stop, burns: plain words the handout prints
     safety_origin: Origin | None = None
     medicine: str = ""  # nsaid, muscle_relaxant or "" (data/interventions.csv)
+    held_words: str = ""  # what the patient reads beside it while it waits (its category's words)
+    quiz: str = ""  # how the quiz uses it: "" or scored, not_a_distractor, unscored
 
     @property
     def status_text(self) -> str:
@@ -210,6 +213,9 @@ class Plan:
     warnings: tuple[Note, ...]
     safety_nets: tuple[SafetyNet, ...]
     sources: tuple[Reference, ...]  # every source the plan cites
+    #: At an emergency (no self-care plan), the medicines the cautions rule out, so a person waiting
+    #: to be seen still reads "not for you" (an NSAID in pregnancy, say).
+    while_waiting: tuple[Note, ...] = ()
     review_line: str = ""  # "Content 3.0, reviewed 2026-12-02, next review 2027-12"
 
     @property
@@ -448,6 +454,7 @@ def _gate(ticked: frozenset[str], cautions: frozenset[str], index: _Index) -> Ga
     # unit). One destination, not several: the first such rule in the table's order, which lists the
     # most specific destinations first.
     action = next((rule["action"] for rule in deciding if rule["action"]), row["action"])
+    holds = dict.fromkeys([*row["holds"], *(held for rule in deciding for held in rule["holds"])])
     return Gate(
         level=level,
         rank=row["rank"],
@@ -455,7 +462,7 @@ def _gate(ticked: frozenset[str], cautions: frozenset[str], index: _Index) -> Ga
         action=action,
         time_frame=row["time_frame"],
         replaces_plan=row["replaces_plan"],
-        holds=tuple(row["holds"]),
+        holds=tuple(holds),
         meanwhile=row["meanwhile"],
         origin=index.origin(row["source_id"]),
         flags=tuple((flag["group"], flag["label"]) for flag in flags),
@@ -497,7 +504,7 @@ def _apply_cautions(item: PlanItem, row: dict[str, Any], caution_ids: tuple[str,
         dose = AVOID_MEDICINE if row["medicine"] else AVOID_OTHER
         ticked = set(caution_ids)
         alternatives = tuple(
-            Note(alternative["text"], index.origin(alternative["source_id"]))
+            Note(alternative["text"], index.origin(alternative["source_id"]), alternative["for_patients"])
             for alternative in index.alternatives
             if alternative["applies_to"] in {row["id"], row["medicine"]}
             and (not alternative["when_caution"] or ticked.intersection(alternative["when_caution"]))
@@ -550,6 +557,8 @@ def _item(row: dict[str, Any], index: _Index) -> PlanItem:
         patient_safety=row["patient_safety"],
         safety_origin=index.origin(row["patient_safety_source"]) if row["patient_safety_source"] else None,
         medicine=row["medicine"],
+        held_words=category["held_words"],
+        quiz=row["quiz"],
     )
 
 
@@ -596,17 +605,22 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
     days = scenario.days_since_onset
     stage = stage_for_day(days, content, "article")
     band = stage_for_day(days, content, "guideline")
-    gate = red_flag_gate(scenario.red_flags, content, scenario.cautions)
-    waiting: list[tuple[str, str]] = []  # (why an item waits for the pain to come down, source id)
+    # A tick the day rules out (more than 3 months of pain on day 3) is not counted where its flag says so.
+    counted = tuple(flag for flag in scenario.red_flags if not _ignored_today(flag, days, index))
+    gate = red_flag_gate(counted, content, scenario.cautions)
+    waiting: list[tuple[str, str]] = []  # (why an item waits, source id)
+    ticked_flags = set(scenario.red_flags)
 
     items: list[PlanItem] = []
     if not gate.replaces_plan:
         for row in index.interventions:
             if not _applies(row, stage, scenario):
                 continue
-            if row["pain_max"] is not None and scenario.pain > row["pain_max"]:
+            if (row["pain_max"] is not None and scenario.pain > row["pain_max"]) or ticked_flags.intersection(
+                row["waits_while"]
+            ):
                 # Such as the loaded lifts, which start "once your symptoms have come down a bit".
-                waiting.append((row["pain_note"], row["source_id"]))
+                waiting.append((row["wait_note"], row["source_id"]))
                 continue
             base = index.base_items.get(row["id"])
             if base is None:
@@ -651,13 +665,15 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
     warnings += dict.fromkeys(waiting)  # the four lifts share one "once the pain has come down"
 
     ticked_cautions = set(scenario.cautions)
-    ticked_flags = set(scenario.red_flags)
     nets = tuple(
         SafetyNet(row["id"], row["level"], row["title"], row["signs"], row["action"], index.origin(row["source_id"]))
         for row in index.safety_nets
         if (not row["when_caution"] or ticked_cautions.intersection(row["when_caution"]))
         and (not row["when_flag"] or ticked_flags.intersection(row["when_flag"]))
+        and not ticked_cautions.intersection(row["unless_caution"])
+        and not ticked_flags.intersection(row["unless_flag"])
     )
+    while_waiting = _while_waiting(scenario, stage, index) if gate.replaces_plan and scenario.cautions else ()
 
     cited = dict.fromkeys(item.origin.source_id for item in items)
     for item in items:
@@ -670,6 +686,7 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
     cited.update(dict.fromkeys(index.flags[flag]["source_id"] for flag in scenario.red_flags if flag in index.flags))
     cited.update(dict.fromkeys(net.origin.source_id for net in nets))
     cited.update(dict.fromkeys(source_id for _, source_id in warnings))
+    cited.update(dict.fromkeys(note.origin.source_id for note in while_waiting))
 
     return Plan(
         scenario=scenario,
@@ -683,22 +700,46 @@ def build_plan(scenario: Scenario, content: Content) -> Plan:
         safety_nets=nets,
         sources=tuple(index.references[source_id] for source_id in cited),
         review_line=index.review_line,
+        while_waiting=while_waiting,
     )
+
+
+def _ignored_today(flag_id: str, days: int, index: _Index) -> bool:
+    flag = index.flags.get(flag_id)
+    return bool(flag) and flag["early_tick"] == "ignore" and flag["min_days"] is not None and days < flag["min_days"]
 
 
 def _day_contradictions(scenario: Scenario, index: _Index) -> list[tuple[str, str]]:
     """A ticked flag that needs more days of pain than the scenario has (back pain "for more than 3
-    months" on day 3) is kept, but the viewer is told the two do not fit."""
+    months" on day 3): the viewer is told the two do not fit, and whether the tick still counts (a
+    red flag does, the safer reading; a referral criterion such as NICE NG65's does not)."""
     days = scenario.days_since_onset
-    return [
-        (
-            f"'{flag['label']}' is ticked, but this is day {days} and that sign needs at least "
-            f"{flag['min_days']} days of back pain: check the day or the tick.",
-            flag["source_id"],
+    notes = []
+    for flag_id in scenario.red_flags:
+        flag = index.flags.get(flag_id)
+        if not flag or flag["min_days"] is None or days >= flag["min_days"]:
+            continue
+        counts = "so it is not counted" if flag["early_tick"] == "ignore" else "it still counts"
+        notes.append(
+            (
+                f"'{flag['label']}' is ticked, but this is day {days} and that sign needs at least "
+                f"{flag['min_days']} days of back pain ({counts}): check the day or the tick.",
+                flag["source_id"],
+            )
         )
-        for flag_id in scenario.red_flags
-        if (flag := index.flags.get(flag_id)) and flag["min_days"] is not None and days < flag["min_days"]
-    ]
+    return notes
+
+
+def _while_waiting(scenario: Scenario, stage: Stage, index: _Index) -> tuple[Note, ...]:
+    """The medicines of this stage that the cautions rule out, for a plan the emergency replaces."""
+    notes = []
+    for row in index.interventions:
+        if not row["medicine"] or not _applies(row, stage, scenario):
+            continue
+        item = _apply_cautions(_item(row, index), row, scenario.cautions, index)
+        if item.status == AVOID:
+            notes += [Note(f"{item.title}: not for you. {note.text}", note.origin) for note in item.caution_notes]
+    return tuple(notes)
 
 
 def change_days(content: Content) -> tuple[int, ...]:

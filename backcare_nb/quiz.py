@@ -303,13 +303,20 @@ def _why_not_now(row: Mapping[str, Any], plan: Plan, stage_labels: Mapping[str, 
         return f"it starts on day {row['day_from']}, and this is day {day}"
     if row["pain_max"] is not None and pain > row["pain_max"]:
         return f"it waits until the pain has come down to {row['pain_max']}/10 or less, and the pain is {pain}/10"
+    if set(scenario.red_flags).intersection(row["waits_while"]):
+        return "it waits until the leg pain has settled"
     return "it is not part of this plan"
 
 
 def _items_question(plan: Plan, key_items: tuple[str, ...], content: Content) -> Question:
     # The question is about the article's plan: items a guideline adds are left out of the list,
     # so one the guidelines support is never marked wrong for not being the article's.
-    interventions = {row["id"]: row for row in content.records["interventions"] if row["source_id"] == ARTICLE_SOURCE}
+    # Prescription-only items ("unscored") are never on the list: whether one belongs is a prescriber's call.
+    interventions = {
+        row["id"]: row
+        for row in content.records["interventions"]
+        if row["source_id"] == ARTICLE_SOURCE and row["quiz"] != "unscored"
+    }
     stage_labels = {row["id"]: row["label"] for row in content.records["stages"]}
     in_plan = {item.id: item for item in plan.items}
     # What "belongs in the plan": items the plan advises (a prescriber's check first still counts),
@@ -324,7 +331,8 @@ def _items_question(plan: Plan, key_items: tuple[str, ...], content: Content) ->
     # A round robin over categories gives distractors of different kinds (a medicine, an exercise...).
     by_category: dict[str, list[str]] = {}
     for row in interventions.values():
-        if row["id"] not in in_plan and row["id"] not in wrong:
+        # An item the guidelines support at every stage (staying active) is never offered as a wrong answer.
+        if row["id"] not in in_plan and row["id"] not in wrong and row["quiz"] != "not_a_distractor":
             by_category.setdefault(row["category"], []).append(row["id"])
     others: list[str] = []
     while len(others) < MAX_OTHER_ITEMS and any(by_category.values()):
@@ -347,7 +355,7 @@ def _items_question(plan: Plan, key_items: tuple[str, ...], content: Content) ->
         elif row["category"] == "avoid":
             notes[item_id] = f"Not advised at any stage. {row['rationale']}"
         elif plan.gate.replaces_plan:
-            notes[item_id] = "There is no self-care plan: the person needs the emergency department now."
+            notes[item_id] = f"There is no self-care plan: {plan.gate.action}"
         else:
             notes[item_id] = f"Not in this plan: {_why_not_now(row, plan, stage_labels)}."
 

@@ -27,7 +27,10 @@ def _origin(origin: Origin) -> dict[str, str]:
 
 
 def _note(note: Note) -> dict[str, Any]:
-    return {"text": note.text, "origin": _origin(note.origin)}
+    data: dict[str, Any] = {"text": note.text, "origin": _origin(note.origin)}
+    if not note.for_patients:
+        data["for_patients"] = False
+    return data
 
 
 def _optional_note(text: str, origin: Origin | None) -> dict[str, Any] | None:
@@ -108,6 +111,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         ],
         "related_topics": [topic.title for topic in plan.related],
         "warnings": [_note(note) for note in plan.warnings],
+        "while_waiting": [_note(note) for note in plan.while_waiting],
         "sources": [
             {"id": source.id, "short": source.short, "citation": source.citation, "link": source.link}
             for source in plan.sources
@@ -151,6 +155,8 @@ def plan_to_text(plan: Plan) -> str:
             lines += [f"  Instead: {note.text} ({note.origin.label})" for note in item.alternatives]
     if plan.takeaways:
         lines += ["", "KEY TAKEAWAYS", *[f"- {note.text}" for note in plan.takeaways]]
+    if plan.while_waiting:
+        lines += ["", "WHILE WAITING", *[f"- {note.text} ({note.origin.label})" for note in plan.while_waiting]]
     lines += ["", "SAFETY NET"]
     for net in plan.safety_nets:
         lines += [f"{net.title}:", *[f"  - {sign}" for sign in net.signs], f"  {net.action}"]
@@ -194,6 +200,8 @@ def plan_to_markdown(plan: Plan) -> str:
         out.append("")
     if plan.takeaways:
         out += ["## Key takeaways", "", *[f"- {note.text} ({note.origin.label})" for note in plan.takeaways], ""]
+    if plan.while_waiting:
+        out += ["## While waiting", "", *[f"- {note.text} ({note.origin.label})" for note in plan.while_waiting], ""]
     out += ["## Safety net", ""]
     for net in plan.safety_nets:
         out += [f"**{net.title}:**", "", *[f"- {sign}" for sign in net.signs], "", f"{net.action}", ""]

@@ -42,6 +42,15 @@ def test_markdown_format():
     assert "## When to get help" in result.stdout
 
 
+def test_patient_format_prints_the_patient_handout():
+    result = run("plan", "--days", "3", "--caution", "age_65_plus", "--format", "patient")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("<!DOCTYPE html>")
+    assert "<title>Your back: what to do now (day 3)</title>" in result.stdout
+    assert "Ask a pharmacist or doctor before you take this." in result.stdout
+    assert "A teaching example, not medical advice." in result.stdout
+
+
 def test_html_format():
     result = run("plan", "--days", "5", "--caution", "pregnancy_20_weeks", "--format", "html")
     assert result.returncode == 0, result.stderr

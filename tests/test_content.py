@@ -20,7 +20,7 @@ from backcare_nb.content import CONTENT_DIR_ENV, TABLES
 DOCUMENTED_COLUMNS = {
     "about": ["key", "value"],
     "references": ["id", "short", "citation", "year", "link"],
-    "categories": ["id", "label", "order", "for_patients"],
+    "categories": ["id", "label", "order", "for_patients", "held_words"],
     "stages": ["id", "scheme", "label", "day_min", "day_max", "summary"],
     "interventions": [
         "id",
@@ -39,7 +39,8 @@ DOCUMENTED_COLUMNS = {
         "day_from",
         "day_to",
         "pain_max",
-        "pain_note",
+        "waits_while",
+        "wait_note",
         "schedule",
         "dose_note",
         "timing",
@@ -47,6 +48,7 @@ DOCUMENTED_COLUMNS = {
         "patient_words",
         "patient_safety",
         "patient_safety_source",
+        "quiz",
         "source_id",
     ],
     "exercises": ["intervention_id", "phase", "how_to", "stop_if", "stop_source_id", "picture", "alt_text"],
@@ -74,7 +76,7 @@ DOCUMENTED_COLUMNS = {
         "meanwhile",
         "source_id",
     ],
-    "red_flags": ["id", "group", "label", "min_days", "source_id"],
+    "red_flags": ["id", "group", "label", "min_days", "early_tick", "source_id"],
     "concern_rules": [
         "id",
         "all_of",
@@ -83,14 +85,27 @@ DOCUMENTED_COLUMNS = {
         "and_any_of",
         "with_caution",
         "level",
+        "holds",
         "reason",
         "action",
         "source_id",
     ],
     "cautions": ["id", "label", "applies_to", "effect", "reason", "source_id"],
     "caution_combinations": ["id", "any_of", "at_least", "applies_to", "effect", "reason", "source_id"],
-    "alternatives": ["id", "applies_to", "when_caution", "unless_caution", "text", "source_id"],
-    "safety_nets": ["id", "when_caution", "when_flag", "covers", "level", "title", "signs", "action", "source_id"],
+    "alternatives": ["id", "applies_to", "when_caution", "unless_caution", "for_patients", "text", "source_id"],
+    "safety_nets": [
+        "id",
+        "when_caution",
+        "when_flag",
+        "unless_caution",
+        "unless_flag",
+        "covers",
+        "level",
+        "title",
+        "signs",
+        "action",
+        "source_id",
+    ],
     "takeaways": ["id", "stages", "episodes", "needs", "unless_usable", "text", "source_id"],
     "related_topics": ["id", "title", "why"],
     "cases": [
@@ -175,7 +190,7 @@ def test_id_shortcuts_list_known_ids_once(content):
 
 def _missing_column(copy):
     copy.drop_column("interventions", "sets_min")
-    return "interventions.csv", 1, "25", "missing column 'sets_min'"
+    return "interventions.csv", 1, "27", "missing column 'sets_min'"
 
 
 def _unknown_column(copy):
@@ -186,13 +201,13 @@ def _unknown_column(copy):
 def _too_few_fields(copy):
     line = copy.line_of("interventions", "nsaids")
     copy.replace_line("interventions", line, "nsaids,medicines,NSAIDs,acute")
-    return "interventions.csv", line, "5", "expected 25 fields, found 4"
+    return "interventions.csv", line, "5", "expected 27 fields, found 4"
 
 
 def _too_many_fields(copy):
     line = copy.line_of("red_flags", "fever")
     copy.replace_line("red_flags", line, copy.lines("red_flags")[line - 1] + ",extra")
-    return "red_flags.csv", line, "6", "expected 5 fields, found 6"
+    return "red_flags.csv", line, "7", "expected 6 fields, found 7"
 
 
 def _not_a_whole_number(copy):
@@ -245,7 +260,7 @@ def _reps_min_above_max(copy):
 
 def _duplicate_id(copy):
     first = copy.line_of("red_flags", "fever")
-    line = copy.append_line("red_flags", "fever,Infection,Fever again,,IFOMPT-RF2020")
+    line = copy.append_line("red_flags", "fever,Infection,Fever again,,,IFOMPT-RF2020")
     return "red_flags.csv", line, "1 (id)", f"duplicate id 'fever' (first on line {first})"
 
 
@@ -292,7 +307,7 @@ def _rule_threshold_above_its_flags(copy):
 
 
 def _flag_in_no_rule(copy):
-    line = copy.append_line("red_flags", "itchy_knee,Other,An itchy knee,,IFOMPT-RF2020")
+    line = copy.append_line("red_flags", "itchy_knee,Other,An itchy knee,,,IFOMPT-RF2020")
     return "red_flags.csv", line, "1 (id)", "red flag 'itchy_knee' is in no rule"
 
 
@@ -330,7 +345,7 @@ def _combination_of_unknown_caution(copy):
 def _safety_net_without_signs(copy):
     line = copy.line_of("safety_nets", "cauda_equina")
     copy.set_cell("safety_nets", line, "signs", " | ")
-    return "safety_nets.csv", line, "7 (signs)", "expected one or more signs"
+    return "safety_nets.csv", line, "9 (signs)", "expected one or more signs"
 
 
 def _review_date_not_a_date(copy):
@@ -467,19 +482,19 @@ def _picture_path_outside(copy):
 def _patient_words_unknown_placeholder(copy):
     line = copy.line_of("interventions", "heat")
     copy.set_cell("interventions", line, "patient_words", "Use heat for {hours} hours.")
-    return "interventions.csv", line, "22 (patient_words)", "found {hours}"
+    return "interventions.csv", line, "23 (patient_words)", "found {hours}"
 
 
 def _pain_gate_without_words(copy):
     line = copy.line_of("interventions", "walking")
     copy.set_cell("interventions", line, "pain_max", "4")
-    return "interventions.csv", line, "17 (pain_note)", "expected pain_note exactly when pain_max is set"
+    return "interventions.csv", line, "18 (wait_note)", "expected wait_note exactly when pain_max or waits_while"
 
 
 def _safety_words_without_a_source(copy):
     line = copy.line_of("interventions", "nsaids")
     copy.set_cell("interventions", line, "patient_safety_source", "")
-    return "interventions.csv", line, "24 (patient_safety_source)", "expected a source id from references.csv"
+    return "interventions.csv", line, "25 (patient_safety_source)", "expected a source id from references.csv"
 
 
 def _added_item_judged_against_the_article(copy):
@@ -507,7 +522,7 @@ def _interval_without_its_other_end(copy):
 
 
 def _red_flag_group_split(copy):
-    line = copy.append_line("red_flags", "night_sweats,Infection,Night sweats,,IFOMPT-RF2020")
+    line = copy.append_line("red_flags", "night_sweats,Infection,Night sweats,,,IFOMPT-RF2020")
     return "red_flags.csv", line, "2 (group)", "expected the rows of group 'Infection' together"
 
 
@@ -519,8 +534,8 @@ def _rule_needs_an_unknown_caution(copy):
 
 def _net_covers_an_unknown_flag(copy):
     line = copy.line_of("safety_nets", "same_day")
-    copy.set_cell("safety_nets", line, "covers", "fever;shivers")
-    return "safety_nets.csv", line, "4 (covers)", "'shivers' is not an id in red_flags.csv"
+    copy.set_cell("safety_nets", line, "covers", "new_leg_weakness;shivers")
+    return "safety_nets.csv", line, "6 (covers)", "'shivers' is not an id in red_flags.csv"
 
 
 def _missing_level(copy):

@@ -56,7 +56,7 @@ def test_an_item_and_a_level_of_concern_have_their_own_display(content):
     plan = build_plan(Scenario(3, cautions=("anticoagulant",), red_flags=("cancer_history",)), content)
     item = _visible_text(plan.item("nsaids")._repr_html_())
     assert "Not advised for this person" in item
-    assert "Paracetamol on its own is not offered" in item
+    assert "paracetamol is the usual painkiller for occasional use" in item
     gate = _visible_text(plan.gate._repr_html_())
     assert "Level of concern: Assessment within a week (Within about a week)" in gate
     assert "Added from NICE NG234" in gate

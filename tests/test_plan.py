@@ -121,7 +121,6 @@ def test_stages_and_bands_never_go_backwards_day_by_day(content):
 
 WEAK_SINGLE_FLAGS = (
     "first_onset_over_50",
-    "weight_loss",
     "no_improvement_month",
     "night_pain",
     "recent_infection",
@@ -285,9 +284,13 @@ def test_an_anticoagulant_rules_nsaids_out_and_names_the_alternatives(content):
     nsaids = plan.item("nsaids")
     assert nsaids.status == "avoid"
     assert "bleeding" in nsaids.caution_notes[0].text
-    alternatives = [note.text for note in nsaids.alternatives]
-    assert any("Paracetamol on its own is not offered" in text for text in alternatives)
-    assert any("opioids are not offered for chronic low back pain" in text for text in alternatives)
+    alternatives = {note.text: note for note in nsaids.alternatives}
+    # With an anticoagulant the NHS makes paracetamol the usual painkiller: "paracetamol alone is not
+    # offered" (NG59) would contradict it; the weak-opioid line is for the prescriber only.
+    assert not any("Paracetamol on its own is not offered" in text for text in alternatives)
+    assert any("paracetamol is the usual painkiller" in text for text in alternatives)
+    opioid = next(note for text, note in alternatives.items() if "opioids are not offered for chronic" in text)
+    assert not opioid.for_patients
     assert all(not note.origin.from_article for note in nsaids.alternatives)
 
 

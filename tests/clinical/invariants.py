@@ -137,6 +137,8 @@ def _nets_covering(rendered: Rendered, flag: str) -> list[dict]:
         if flag in net["covers"]
         and (not net["when_caution"] or cautions.intersection(net["when_caution"]))
         and (not net["when_flag"] or flags.intersection(net["when_flag"]))
+        and not cautions.intersection(net["unless_caution"])
+        and not flags.intersection(net["unless_flag"])
     ]
 
 
@@ -152,21 +154,28 @@ def nets_never_outrun_the_level(rendered: Rendered) -> str:
     return ""
 
 
+def _conditioning_flags(content) -> set[str]:
+    """Flags that decide whether a net is shown at all (a history of cancer, say)."""
+    rows = content.records["safety_nets"]
+    return {flag for row in rows for flag in (*row["when_flag"], *row["unless_flag"])}
+
+
 @invariant(
-    "For one flag alone, every net that covers it says the plan's urgency (with a caution such as pregnancy, "
-    "the most urgent net does)",
-    lambda rendered: (
-        len(rendered.scenario.red_flags) == 1 and bool(_nets_covering(rendered, rendered.scenario.red_flags[0]))
-    ),
+    "Two-way: every net on the sheet that covers a sign the person has gives that sign's own urgency (the level "
+    "of the sign alone, with the same cautions and the same history of cancer), so no sign gets two destinations",
+    lambda rendered: bool(rendered.scenario.red_flags),
 )
-def nets_match_a_single_flag(rendered: Rendered) -> str:
-    (flag,) = rendered.scenario.red_flags
-    nets = _nets_covering(rendered, flag)
-    if rendered.scenario.cautions:  # the general net and the pregnancy net may both cover a fever
-        nets = [max(nets, key=lambda net: rank(net["level"]))]
-    for net in nets:
-        if net["level"] != rendered.plan.gate.level:
-            return f"net {net['id']} says {net['level']} for {flag}; the plan says {rendered.plan.gate.level}"
+def each_sign_has_one_urgency(rendered: Rendered) -> str:
+    scenario, content = rendered.scenario, rendered.content
+    conditioning = _conditioning_flags(content) & set(scenario.red_flags)
+    for flag in scenario.red_flags:
+        alone = Scenario(
+            scenario.days_since_onset, scenario.episode, scenario.pain, tuple({flag, *conditioning}), scenario.cautions
+        )
+        level = build_plan(alone, content).gate.level
+        for net in _nets_covering(rendered, flag):
+            if net["level"] != level:
+                return f"net {net['id']} says {net['level']} for {flag}; that sign alone is {level}"
     return ""
 
 
@@ -292,25 +301,27 @@ def words_name_only_usable_items(rendered: Rendered) -> str:
 
 
 @invariant(
-    "An item that waits for the pain to come down is in the plan only when the pain is low enough, "
-    "and otherwise the plan says why it waits"
+    "An item that waits (for the pain to come down, or while a sign such as sciatica is ticked) is in the plan "
+    "only when it need not wait, and otherwise the plan says why it waits"
 )
-def pain_gates_hold(rendered: Rendered) -> str:
-    pain = rendered.scenario.pain
+def waiting_items_wait(rendered: Rendered) -> str:
+    scenario = rendered.scenario
     notes = {note.text for note in rendered.plan.warnings}
     for row in rendered.content.records["interventions"]:
-        if row["pain_max"] is None:
+        if row["pain_max"] is None and not row["waits_while"]:
             continue
-        shown = row["id"] in rendered.plan.item_ids
-        if shown and pain > row["pain_max"]:
-            return f"{row['id']} shown at pain {pain} (waits for {row['pain_max']} or less)"
+        waits = (row["pain_max"] is not None and scenario.pain > row["pain_max"]) or bool(
+            set(scenario.red_flags).intersection(row["waits_while"])
+        )
+        if waits and row["id"] in rendered.plan.item_ids:
+            return f"{row['id']} shown although it waits (pain {scenario.pain}, flags {scenario.red_flags})"
         applies = (
             rendered.plan.stage.id in row["stages"]
-            and rendered.scenario.episode in row["episodes"]
+            and scenario.episode in row["episodes"]
             and not rendered.plan.gate.replaces_plan
         )
-        if applies and pain > row["pain_max"] and row["pain_note"] not in notes:
-            return f"{row['id']} waits for the pain without saying so"
+        if applies and waits and row["wait_note"] not in notes:
+            return f"{row['id']} waits without saying so"
     return ""
 
 
@@ -360,6 +371,18 @@ def quiz_rewards_only_the_plan(rendered: Rendered) -> str:
         if key not in usable or key == BED_REST:
             status = plan.item(key).status if key in plan.item_ids else "absent"
             return f"quiz marks {key} right, but the plan has it as {status}"
+    unscored = {row["id"] for row in rendered.content.records["interventions"] if row["quiz"] == "unscored"}
+    listed = {option.key for option in question.options}
+    if listed & unscored:
+        return f"the prescription-only {sorted(listed & unscored)[0]} is on the checklist"
+    for key in listed - question.answer:
+        row = next((row for row in rendered.content.records["interventions"] if row["id"] == key), None)
+        if row and row["quiz"] == "not_a_distractor" and key not in plan.item_ids:
+            return f"{key}, which guidelines support at every stage, is offered as a wrong answer"
+    if plan.gate.replaces_plan:
+        wrong_notes = [question.option_notes[key] for key in listed - question.answer if key in question.option_notes]
+        if any(plan.gate.action not in note for note in wrong_notes if note.startswith("There is no self-care plan")):
+            return "the emergency feedback names another place than the level's action"
     wants_assessment = plan.gate.rank >= ASSESSMENT_FIRST_RANK
     if wants_assessment != (ASSESSMENT_FIRST in question.answer):
         return f"getting assessed first is {'not ' if wants_assessment else ''}rewarded at {plan.gate.level}"

@@ -7,7 +7,8 @@ The space, as the second clinical review asked for it:
 - the same days and episodes x every caution and every pair of cautions;
 - pregnancy (either caution) with each red flag, at the same days and episodes;
 - every red flag with every caution, at the same days and episodes;
-- every pain from 0 to 10, at the same days and episodes.
+- every pain from 0 to 10, at the same days and episodes;
+- every teaching case.
 
 A scenario is rendered once into a :class:`Rendered`: the plan, its JSON, the patient handout (its
 text and each item's block), the clinician summary's text and the plan as text.
@@ -27,6 +28,7 @@ from backcare_nb import Content, Plan, Scenario, build_plan
 from backcare_nb.handout import clinician_handout, patient_handout, patient_handout_text
 from backcare_nb.plan import change_days
 from backcare_nb.render import plan_to_dict, plan_to_text
+from backcare_nb.scenario import scenario_from_case
 
 PREGNANCY = ("pregnancy_under_20_weeks", "pregnancy_20_weeks")
 EPISODES = ("first", "recurrent")
@@ -67,6 +69,8 @@ def scenario_space(content: Content) -> Iterator[tuple[str, Scenario]]:
             )
         for pain in range(11):
             yield from once("every pain", Scenario(day, episode, pain=pain))
+    for case_id in content.case_ids:
+        yield from once("the teaching cases", scenario_from_case(case_id, content))
 
 
 _ITEM_BLOCK = re.compile(r'<(div|p) class="item[^"]*" data-item-id="([^"]+)">(.*?)</\1>', re.S)

@@ -71,7 +71,7 @@ def _three_infection_risks_watched(copy):
 def _pregnancy_keeps_the_weak_opioid(copy):
     line = copy.line_of("alternatives", "weak_opioids_short")
     copy.set_cell("alternatives", line, "unless_caution", "")
-    return "phrase:pregnancy_no_contradicting_alternatives", [Scenario(4, cautions=("pregnancy_20_weeks",))]
+    return "phrase:pregnancy_no_contradicting_alternatives_clinician", [Scenario(4, cautions=("pregnancy_20_weeks",))]
 
 
 def _meanwhile_promises_heat(copy):
@@ -82,14 +82,29 @@ def _meanwhile_promises_heat(copy):
 
 def _net_says_same_day_for_an_emergency(copy):
     line = copy.line_of("safety_nets", "same_day")
-    copy.set_cell("safety_nets", line, "covers", "fever;major_trauma")
-    return "invariant:nets_match_a_single_flag", [Scenario(3, red_flags=("major_trauma",))]
+    copy.set_cell("safety_nets", line, "covers", "new_leg_weakness;major_trauma")
+    return "invariant:each_sign_has_one_urgency", [Scenario(3, red_flags=("major_trauma",))]
+
+
+def _two_destinations_in_pregnancy(copy):
+    # The review's F1: the general same-day box also sent a pregnant person's fever to the GP.
+    line = copy.line_of("safety_nets", "same_day_infection")
+    copy.set_cell("safety_nets", line, "unless_caution", "")
+    return "invariant:each_sign_has_one_urgency", [Scenario(5, red_flags=("fever",), cautions=("pregnancy_20_weeks",))]
+
+
+def _prescriber_lines_on_the_sheet(copy):
+    # The review's F5: "a weak opioid is an option" printed for a person on an SSRI.
+    line = copy.line_of("alternatives", "weak_opioids_short")
+    copy.set_cell("alternatives", line, "for_patients", "yes")
+    return "phrase:no_prescriber_lines_on_the_sheet", [Scenario(3, cautions=("antiplatelet", "ssri"))]
 
 
 def _lifts_on_day_8_of_a_bad_episode(copy):
     line = copy.line_of("interventions", "bent_over_row")
     copy.set_cell("interventions", line, "pain_max", "")
-    copy.set_cell("interventions", line, "pain_note", "")
+    copy.set_cell("interventions", line, "waits_while", "")
+    copy.set_cell("interventions", line, "wait_note", "")
     return "phrase:lifts_once_symptoms_down", [Scenario(8, "recurrent", pain=8)]
 
 
@@ -102,6 +117,8 @@ MUTATIONS = {
     "pregnancy keeps the weak opioid": _pregnancy_keeps_the_weak_opioid,
     "the meanwhile promises heat after day 7": _meanwhile_promises_heat,
     "a same-day net for an emergency sign": _net_says_same_day_for_an_emergency,
+    "two destinations for a fever in pregnancy": _two_destinations_in_pregnancy,
+    "prescriber-level lines on the patient's sheet": _prescriber_lines_on_the_sheet,
     "loaded lifts at pain 8": _lifts_on_day_8_of_a_bad_episode,
 }
 
