@@ -278,6 +278,14 @@ def test_an_emergency_flag_replaces_the_self_care_plan(app):
     assert "childs_pose" in item_ids(app)
 
 
+def test_a_pregnant_person_sent_to_the_maternity_unit_still_reads_which_medicines_are_not_for_her(app):
+    app.set_scenario(Scenario(5, "recurrent", 6, ("fever",), ("pregnancy_20_weeks",)))
+    gate = text_of(app, "bc-gate")
+    assert "Call the maternity unit now" in gate
+    assert "While waiting: Anti-inflammatory painkillers (NSAIDs): not for you." in gate
+    assert "While you wait: Anti-inflammatory painkillers (NSAIDs): not for you." in handout_page(app)
+
+
 def test_a_routine_level_keeps_the_plan_and_adds_the_referral(app):
     app.set_scenario(Scenario(120))  # NICE NG65 counts back pain of more than 3 months
     for flag in ("long_standing_before_45", "onset_before_35", "night_waking", "buttock_pain"):

@@ -170,11 +170,11 @@ def test_each_handout_downloads_and_is_self_contained(dashboard, tmp_path: Path,
 
 
 def test_a_deep_link_opens_its_scenario(dashboard):
-    dashboard.open("?days=40&episode=recurrent&pain=6&cautions=age_65_plus")
+    dashboard.open("?days=40&episode=recurrent&pain=4&cautions=age_65_plus")
     dashboard.expect_text(".bc-stage", "Day 40")
     assert dashboard.day_box().input_value() == "40"
     assert dashboard.slider_value(DAYS) == 35  # the slider rests on its stop before day 40
-    assert dashboard.slider_value("Pain (0-10)") == 6
+    assert dashboard.slider_value("Pain (0-10)") == 4
     assert dashboard.select("Episode").evaluate("e => e.options[e.selectedIndex].text") == "Recurrent"
     assert dashboard.checkbox("Aged 65 or over").is_checked()
     assert "bent_over_row" in dashboard.item_ids()

@@ -28,8 +28,8 @@ def test_a_preheated_kernel_still_honours_the_deep_link(dashboard, preheated_ser
     # Voila logs "filled" before the pooled kernel has finished running the notebook, and the page is
     # served only then: on a busy two-core machine that can pass Playwright's 30 s navigation default.
     dashboard.page.set_default_navigation_timeout(PAGE_READY_MS)
-    dashboard.open("?days=40&episode=recurrent&pain=6")
+    dashboard.open("?days=40&episode=recurrent&pain=4")
     dashboard.expect_text(".bc-stage", "Day 40")
-    assert dashboard.slider_value("Pain (0-10)") == 6
+    assert dashboard.slider_value("Pain (0-10)") == 4
     assert "bent_over_row" in dashboard.item_ids()
     assert "Using pre-heated kernel" in preheated_server.log_text()
