@@ -18,6 +18,7 @@ from backcare_nb.plan import Plan, PlanItem
 from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, safety_net_html
 from backcare_nb.schedule import WHAT, Schedule
 from backcare_nb.timeline import TimelineLayout, day_marker_svg, timeline_layout, timeline_svg, timeline_text
+from backcare_nb.ui.callbacks import notice_html
 
 VERDICT_WORDS = {
     "agrees": "agrees with the article",
@@ -423,5 +424,6 @@ def disclaimer_panel(review_line: str = "") -> str:
 
 
 def error_panel(message: str = "") -> str:
-    """The error area: empty (and hidden) normally, a friendly message after a failed update."""
-    return f'<div class="bc-error" role="alert">{escape(message)}</div>'
+    """The error area above the result: empty (and hidden) normally, a friendly message after a
+    failed update (the one notice of :mod:`backcare_nb.ui.callbacks`)."""
+    return notice_html(message)
