@@ -118,6 +118,9 @@ body[data-jp-theme-light='false'] .bc-app :focus-visible { outline-color: #8ab4f
   overflow: visible; }
 .bc-app .bc-controls { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; z-index: 2;
   background: var(--jp-layout-color1, #fff); }
+/* Taller than the screen (the red flags and cautions open), the column scrolls: its boxes keep their
+   height instead of shrinking until their rows overlap the presenter buttons and cover them. */
+.bc-app .bc-controls > *, .bc-app .bc-controls .widget-box > * { flex-shrink: 0; }
 .bc-app .bc-day .widget-slider { width: 100%; min-height: 36px; }
 .bc-app .bc-day .widget-text { width: auto; flex: 0 0 auto; }
 .bc-app .bc-day .widget-text input { width: 5.5rem; flex: 0 0 auto; }
