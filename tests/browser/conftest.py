@@ -104,14 +104,30 @@ class DashboardServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def start_dashboard_server(log_path: Path, *extra: str) -> DashboardServer:
-    """Start the dashboard with the project's own command and wait until it answers HTTP."""
-    port = free_port()
-    command = [sys.executable, "-m", "backcare_nb", "dashboard", "--port", str(port), "--no-browser", *extra]
+def start_dashboard_server(
+    log_path: Path,
+    *extra: str,
+    program: tuple[str, ...] = (sys.executable, "-m", "backcare_nb"),
+    cwd: Path = REPO,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+) -> DashboardServer:
+    """Start the dashboard with the project's own command and wait until it answers HTTP.
+
+    ``program`` is the command before ``dashboard`` (an installed venv's ``backcare-nb``, say), run
+    in ``cwd`` with ``env`` (default: this process's environment) on ``port`` (default: a free one).
+    """
+    port = port or free_port()
+    command = [*program, "dashboard", "--port", str(port), "--no-browser", *extra]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w", encoding="utf-8")
     process = subprocess.Popen(
-        command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=os.environ.copy()
+        command,
+        cwd=cwd,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env=os.environ.copy() if env is None else env,
     )
     log.close()
     origin = f"http://127.0.0.1:{port}"
