@@ -91,6 +91,22 @@ def class_guarded(method: App) -> App:
     return wrapper  # type: ignore[return-value]
 
 
+def _poll_problem(app: Any, error: Exception | None) -> bool:
+    """After a poll of the store: whether there is nothing to draw. A class error is shown in the
+    app's message (the store down: polling goes on; the class ended: it stops); any other error is
+    raised for the one error policy; once the store answers again its "cannot be saved" goes."""
+    if isinstance(error, ClassError):
+        app.message.value = alert(str(error))
+        if not isinstance(error, StoreUnavailable):  # the class ended: nothing more to read
+            app.poller.stop()
+        return True
+    if error is not None:
+        raise error
+    if isinstance(app.message.value, str) and "cannot be saved" in app.message.value:
+        app.message.value = ""  # the store is back
+    return False
+
+
 def alert(text: str) -> str:
     return f'<p class="bc-error" role="alert">{escape(text)}</p>'
 
@@ -369,17 +385,8 @@ class ClassPresenterApp:
         )
 
     def _show_poll(self, snapshot: tuple[ClassView, Tally] | None, error: Exception | None) -> None:
-        if isinstance(error, ClassError):
-            self.message.value = alert(str(error))
-            if not isinstance(error, StoreUnavailable):  # the class ended: nothing more to read
-                self.poller.stop()
+        if _poll_problem(self, error) or snapshot is None:
             return
-        if error is not None:
-            raise error
-        if snapshot is None:
-            return
-        if isinstance(self.message.value, str) and "cannot be saved" in self.message.value:
-            self.message.value = ""  # the store is back
         self.view = snapshot[0]
         self._draw(*snapshot)
 
@@ -563,19 +570,8 @@ class ClassLearnerApp:
         )
 
     def _show_poll(self, view: ClassView | None, error: Exception | None) -> None:
-        if isinstance(error, StoreUnavailable):
-            self.message.value = alert(str(error))
+        if _poll_problem(self, error) or view is None:
             return
-        if isinstance(error, ClassError):  # the class ended
-            self.message.value = alert(str(error))
-            self.poller.stop()
-            return
-        if error is not None:
-            raise error
-        if view is None:
-            return
-        if isinstance(self.message.value, str) and "cannot be saved" in self.message.value:
-            self.message.value = ""
         self.view = view
         self._draw(view)
 

@@ -15,10 +15,6 @@ The last test forces a real failure (a broken dependency) on a served page and s
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -30,6 +26,7 @@ from tests.browser.conftest import (
     PAGE_READY_MS,
     DashboardServer,
     start_dashboard_server,
+    static_server,
     stop_dashboard_server,
 )
 from tests.shapes import venv_environment
@@ -146,29 +143,8 @@ def test_every_control_works_on_a_server_installed_with_only_the_serving_extra(v
 
 @pytest.fixture(scope="module")
 def static_origin(static_site) -> Iterator[str]:
-    port = free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "installed-static-http.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(static_site), str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    origin = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(origin + "/", timeout=2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                server.terminate()
-                raise
-            time.sleep(0.2)
-    yield origin
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with static_server(static_site, "installed-static-http.log") as origin:
+        yield origin
 
 
 def test_every_control_works_in_the_static_site(viewer, static_origin):

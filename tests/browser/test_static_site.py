@@ -9,16 +9,11 @@ at all. Every page records its requests: none may leave the origin.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-from benchmarks.browser import free_port
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import static_server
 
 pytestmark = pytest.mark.browser
 
@@ -33,29 +28,8 @@ def site_origin(static_site) -> Iterator[str]:
     """The session's one site build (tests/conftest.py), served as a static host serves it."""
     from backcare_nb.site import PAGE
 
-    port = free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "static-site-http.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(static_site), str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    origin = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{origin}/{PAGE}", timeout=2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                server.terminate()
-                raise
-            time.sleep(0.2)
-    yield origin
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with static_server(static_site, "static-site-http.log", PAGE) as origin:
+        yield origin
 
 
 @pytest.fixture
