@@ -10,6 +10,7 @@ closed pipe) exits 1; none prints a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import os
@@ -17,6 +18,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from backcare_nb import __version__, limits
 from backcare_nb import serve as _serve
@@ -48,6 +50,12 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {_readable(message)} (see --help)\n")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # --help into a closed pipe (`| head -c0`) is no failure. Newer Pythons' argparse ignores the
+        # closed pipe itself; Debian's 3.11.2 raises BrokenPipeError here, which exited 1.
+        with contextlib.suppress(OSError):
+            super()._print_message(message, file)
 
     def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> object:
         # "--days=--" reaches here as ["--"], which argparse drops, storing [] without running the
@@ -312,7 +320,7 @@ def main_entry() -> None:
     """Console-script entry point."""
     try:
         status = main()
-    except BrokenPipeError:  # --help into a closed pipe
+    except BrokenPipeError:  # a message into a closed pipe that argparse does not catch
         _silence_stdout()
         status = 1
     except OSError as error:
