@@ -13,7 +13,20 @@ from backcare_nb.plan import Gate, Plan, PlanItem, Stage, build_plan, compare_pl
 from backcare_nb.render import plan_to_dict, plan_to_html, plan_to_markdown, plan_to_text
 from backcare_nb.scenario import Scenario, scenario_from_case, scenario_from_query
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    # ``__version__``, from pyproject.toml through the installed metadata (a wheel, `pip install -e .`,
+    # or the static site's wheel in the browser), read when asked for: a dashboard kernel never pays
+    # for importlib.metadata's scan of the installed packages. A bare copy on PYTHONPATH has none.
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("backcare-nb")
+    except PackageNotFoundError:
+        return "0+unknown"
+
 
 __all__ = [
     "Content",

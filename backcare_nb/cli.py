@@ -10,6 +10,7 @@ closed pipe) exits 1; none prints a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import os
@@ -17,8 +18,9 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from backcare_nb import limits
+from backcare_nb import __version__, limits
 from backcare_nb import serve as _serve
 from backcare_nb.content import CONTENT_DIR_ENV, ContentError, load_content
 from backcare_nb.plan import build_plan
@@ -48,6 +50,12 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {_readable(message)} (see --help)\n")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # --help into a closed pipe (`| head -c0`) is no failure. Newer Pythons' argparse ignores the
+        # closed pipe itself; Debian's 3.11.2 raises BrokenPipeError here, which exited 1.
+        with contextlib.suppress(OSError):
+            super()._print_message(message, file)
 
     def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> object:
         # "--days=--" reaches here as ["--"], which argparse drops, storing [] without running the
@@ -79,6 +87,7 @@ def _echo(text: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Teaching plans for acute and recurrent low back spasms.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--content", metavar="DIR", help="read content from DIR instead of the packaged data/")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -181,10 +190,16 @@ def build_parser() -> argparse.ArgumentParser:
         "build-site",
         help="build the static site (no server needed; see docs/static-site.md)",
         description="Build the dashboard, quiz and evidence lens as a static site (Voici + Pyodide) into OUT, "
-        "from pinned PyPI and npm packages; a rebuild with unchanged inputs reuses build/site-cache/.",
+        "from pinned PyPI and npm packages, from a checkout or an installed backcare-nb[site]; a rebuild with "
+        "unchanged inputs reuses the cache.",
     )
     site.add_argument("out", metavar="OUT", help="the folder to write (replaced if it holds an earlier site)")
-    site.add_argument("--cache", metavar="DIR", default=None, help="build cache (default: build/site-cache)")
+    site.add_argument(
+        "--cache",
+        metavar="DIR",
+        default=None,
+        help="build cache (default: build/site-cache in a checkout, else ~/.cache/backcare-nb/site-cache)",
+    )
     return parser
 
 
@@ -199,9 +214,6 @@ def _build_site(args: argparse.Namespace) -> int:
         return 2
     from backcare_nb import site  # the build's imports only when building
 
-    if not (site.REPO / "pyproject.toml").is_file():
-        print(f"{PROG}: build-site needs a checkout of the repository (it builds the project's wheel)", file=sys.stderr)
-        return 1
     try:
         site.build_site(out, **({"cache": Path(args.cache)} if args.cache else {}))
     except (site.SiteBuildError, OSError) as error:
@@ -319,7 +331,7 @@ def main_entry() -> None:
     """Console-script entry point."""
     try:
         status = main()
-    except BrokenPipeError:  # --help into a closed pipe
+    except BrokenPipeError:  # a message into a closed pipe that argparse does not catch
         _silence_stdout()
         status = 1
     except OSError as error:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from backcare_nb.content import ARTICLE_SOURCE, Content
 from backcare_nb.scenario import Scenario
 
-if TYPE_CHECKING:  # compare_plans imports pandas when called; plans themselves need none of it
+if TYPE_CHECKING:  # compare_plans imports pandas when called; plans and compare_rows need none of it
     import pandas as pd
 
 #: Status of an item: what the viewer is told to do with it.
@@ -755,11 +755,12 @@ def change_days(content: Content) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
-def compare_plans(before: Plan, after: Plan) -> pd.DataFrame:
-    """What changes between two plans, one row per item in either.
+def compare_rows(before: Plan, after: Plan) -> list[dict[str, str]]:
+    """What changes between two plans, one row per item in either, as plain dicts.
 
-    Returns a DataFrame with columns ``category``, ``item``, ``change`` ("added", "removed",
-    "changed" or "same"), ``before`` and ``after`` (the dose and status text on each side).
+    Each row has ``category``, ``item``, ``change`` ("added", "removed", "changed" or "same"),
+    ``before`` and ``after`` (the dose and status text on each side). Plain rows, so the dashboard's
+    compare view needs no pandas (a server installed with the ``serve`` extra, the static site).
     """
 
     def describe(item: PlanItem) -> str:
@@ -790,9 +791,15 @@ def compare_plans(before: Plan, after: Plan) -> pd.DataFrame:
                 "after": describe(b) if b else "",
             }
         )
+    return rows
+
+
+def compare_plans(before: Plan, after: Plan) -> pd.DataFrame:
+    """:func:`compare_rows` as a DataFrame (columns ``category``, ``item``, ``change``, ``before``,
+    ``after``), for a notebook; pandas is imported when called."""
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=["category", "item", "change", "before", "after"])
+    return pd.DataFrame(compare_rows(before, after), columns=["category", "item", "change", "before", "after"])
 
 
 def plans_by_day(

@@ -6,6 +6,11 @@ Fixtures other test modules may use:
 - ``data_dir``: the path of the repository's data/ folder.
 - ``content_copy``: a :class:`ContentCopy` of data/ in the test's ``tmp_path``, with helpers to
   change one cell, line or column, so a test can break exactly one thing and load it again.
+- ``distributions`` (session): the sdist and wheel ``python -m build`` makes (tests/shapes.py).
+- ``serve_venv`` and ``site_venv`` (session): fresh virtual environments with that wheel installed
+  with only ``[serve]`` or only ``[site]``, cached in build/shape-cache/ by the wheel's digest.
+- ``static_site`` (session): the static site, built once by ``backcare-nb build-site`` run from
+  ``site_venv`` (cached in build/site-cache/, which ``make site`` shares), in build/site.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import pytest
 
 from backcare_nb import Content, load_content
 from backcare_nb.content import CONTENT_DIR_ENV
+from tests.shapes import Distributions, build_distributions, installed_venv, venv_environment
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "data"
@@ -139,3 +145,41 @@ def content() -> Content:
 def content_copy(tmp_path: Path) -> ContentCopy:
     """A fresh, valid copy of data/ under ``tmp_path/data`` for a test to edit (and usually break)."""
     return copy_content(tmp_path / "data")
+
+
+# --- the shapes people install (tests/shapes.py) --------------------------------------------------
+
+#: Where the session's static site is built, as `make site` builds it; and the cache both share.
+STATIC_SITE = REPO / "build" / "site"
+SITE_CACHE = REPO / "build" / "site-cache"
+
+
+@pytest.fixture(scope="session")
+def distributions(tmp_path_factory) -> Distributions:
+    """The sdist and the wheel built from it, once per session."""
+    return build_distributions(tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="session")
+def serve_venv(distributions) -> Path:
+    """The wheel installed with only the ``serve`` extra, as `pip install 'backcare-nb[serve]'` does."""
+    return installed_venv(distributions.wheel, "serve")
+
+
+@pytest.fixture(scope="session")
+def site_venv(distributions) -> Path:
+    """The wheel installed with only the ``site`` extra, as `pip install 'backcare-nb[site]'` does."""
+    return installed_venv(distributions.wheel, "site")
+
+
+@pytest.fixture(scope="session")
+def static_site(site_venv, tmp_path_factory) -> Path:
+    """The static site, built once per session by the installed package's `backcare-nb build-site`,
+    run outside the checkout; a build with unchanged inputs comes from the shared cache."""
+    elsewhere = tmp_path_factory.mktemp("build-site-from-the-wheel")
+    command = [str(site_venv / "bin" / "backcare-nb"), "build-site", str(STATIC_SITE), "--cache", str(SITE_CACHE)]
+    run = subprocess.run(
+        command, cwd=elsewhere, env=venv_environment(site_venv), capture_output=True, text=True, timeout=1800
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return STATIC_SITE

@@ -187,15 +187,19 @@ def test_sixty_devices_at_once_lose_nothing(store_target):
 # --- faults ---------------------------------------------------------------------------------------
 
 
-def _submit_as(uid: int, gid: int, directory: str, code: str, queue) -> None:
-    """In a forked child: become ``uid`` (as a kernel run by an ordinary user) and try to answer."""
+def _submit_as(uid: int, gid: int, directory: str, code: str, queue, content) -> None:
+    """In a forked child: become ``uid`` (as a kernel run by an ordinary user) and try to answer.
+
+    The child reads nothing from the checkout: ``uid`` may not reach it (a clone in a private
+    folder, as ``mktemp -d`` makes, is 0700). The content comes loaded from the parent, every module
+    it runs is already imported there, and it works in the database's own folder.
+    """
     try:
+        os.chdir(directory)
         if uid != os.geteuid():
             os.setgid(gid)
             os.setuid(uid)
-        from backcare_nb import load_content
-
-        live = LiveClass(open_store(directory), load_content())
+        live = LiveClass(open_store(directory), content)
         view = live.open(code)
         live.submit(code, "device-late", 0, view.question.options[0].key)
         queue.put("stored")
@@ -219,7 +223,7 @@ def test_a_read_only_database_file_says_so_and_keeps_every_answer(content):
     uid, gid = (account.pw_uid, account.pw_gid) if account else (os.geteuid(), os.getegid())
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
-    child = context.Process(target=_submit_as, args=(uid, gid, str(directory), view.code, queue))
+    child = context.Process(target=_submit_as, args=(uid, gid, str(directory), view.code, queue, content))
     child.start()
     outcome = queue.get(timeout=60)
     child.join(timeout=30)

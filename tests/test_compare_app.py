@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import ipywidgets as widgets
 import pytest
 
-from backcare_nb import Scenario
+from backcare_nb import Scenario, compare_plans
 from backcare_nb.ui.compare import CompareApp
 
 
@@ -119,10 +119,12 @@ def test_identical_scenarios_say_so(content):
     assert app.table.value == "<p>The two plans hold the same items with the same doses.</p>"
 
 
-def test_the_difference_is_also_a_dataframe(app):
-    frame = app.differences
-    assert list(frame.columns) == ["category", "item", "change", "before", "after"]
-    assert frame.set_index("item").loc["Ice", "change"] == "removed"
+def test_the_difference_is_plain_rows_and_the_same_as_the_notebooks_dataframe(app):
+    rows = {row["item"]: row for row in app.differences}
+    assert list(rows["Ice"]) == ["category", "item", "change", "before", "after"]
+    assert rows["Ice"]["change"] == "removed"
+    frame = compare_plans(*app.plans)  # what a notebook shows: the same rows, as a DataFrame
+    assert frame.to_dict("records") == app.differences
 
 
 def test_each_panel_has_labelled_keyboard_controls(app, content):

@@ -1,8 +1,8 @@
-"""Packaging: the wheel carries data/ and finds it from inside itself; the two dependency lists agree."""
+"""Packaging: the wheel carries data/ and finds it from inside itself; the sdist builds the same wheel;
+twine accepts both; the installed shapes hold what they should; the two dependency lists agree."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -14,23 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import HEAVY_MODULES, SITE_CACHE
+from tests.shapes import build_distributions, installed_modules, run_in, venv_environment
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    """A wheel built from this checkout (once for the module)."""
-    out = tmp_path_factory.mktemp("wheel")
-    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(REPO)]
-    if importlib.util.find_spec("hatchling") is not None:
-        # Build offline with the hatchling already installed; otherwise pip fetches it into an
-        # isolated build environment, as `pip install -e .` did when the checkout was set up.
-        command.insert(4, "--no-build-isolation")
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    wheels = list(out.glob("backcare_nb-*.whl"))
-    assert len(wheels) == 1, wheels
-    return wheels[0]
+def wheel(distributions) -> Path:
+    """The session's wheel (``python -m build``, from the sdist): one build shared by every test."""
+    return distributions.wheel
 
 
 def test_wheel_ships_every_content_table_inside_the_package(wheel):
@@ -183,3 +176,73 @@ def test_installed_wheel_serves_its_own_notebooks(wheel, tmp_path):
     )
     for name, path in served.items():
         assert Path(path) == site / "backcare_nb" / "notebooks" / f"{name}.ipynb"
+
+
+# --- what python -m build makes, and what the installed shapes can do -------------------------------
+
+
+def _members(archive: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(archive) as opened:
+        return {name: opened.read(name) for name in opened.namelist()}
+
+
+def _version() -> str:
+    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+def test_the_sdist_builds_the_same_wheel_as_the_checkout(distributions, tmp_path):
+    from_checkout = build_distributions(tmp_path, "--wheel")
+    assert from_checkout.name == distributions.wheel.name == f"backcare_nb-{_version()}-py3-none-any.whl"
+    assert _members(from_checkout) == _members(distributions.wheel)  # every file, byte for byte
+    assert distributions.sdist.name == f"backcare_nb-{_version()}.tar.gz"
+
+
+def test_twine_accepts_the_wheel_and_the_sdist(distributions):
+    command = [sys.executable, "-m", "twine", "check", "--strict", str(distributions.sdist), str(distributions.wheel)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.count("PASSED") == 2, run.stdout
+
+
+def test_the_installed_command_prints_the_version_the_changelog_starts_with(serve_venv, tmp_path):
+    run = subprocess.run(
+        [str(serve_venv / "bin" / "backcare-nb"), "--version"],
+        cwd=tmp_path,
+        env=venv_environment(serve_venv),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (run.returncode, run.stdout) == (0, f"backcare-nb {_version()}\n")
+    releases = re.findall(r"^## (\S+)", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert releases and releases[0] == _version()
+
+
+def test_the_serving_extra_brings_voila_and_no_pandas_matplotlib_or_numpy(serve_venv, tmp_path):
+    """The shape tests/browser/test_installed_shapes.py serves from: it must really lack them."""
+    assert installed_modules(serve_venv, HEAVY_MODULES, tmp_path) == []
+    assert installed_modules(serve_venv, ("voila", "ipykernel", "segno", "backcare_nb"), tmp_path) == [
+        "voila",
+        "ipykernel",
+        "segno",
+        "backcare_nb",
+    ]
+    located = run_in(serve_venv, "import backcare_nb; print(backcare_nb.__file__)", tmp_path).strip()
+    assert Path(located).is_relative_to(serve_venv)  # the installed copy, not this checkout
+
+
+def test_build_site_runs_from_the_installed_wheel_and_packs_its_own_files(static_site, site_venv, tmp_path):
+    from backcare_nb import site
+
+    # The site's wheel holds the installed package's files: the content, templates and notebooks too.
+    (packed,) = (static_site / "static" / "pyodide").glob("backcare_nb-*.whl")
+    names = set(_members(packed))
+    for shipped in ("backcare_nb/data/red_flags.csv", "backcare_nb/templates/handout_patient.html.j2"):
+        assert shipped in names
+    assert "backcare_nb/notebooks/dashboard.ipynb" in names
+    # The same inputs as a checkout's `make site`: one build, shared through the cache.
+    script = "from backcare_nb import site\nprint(site.site_digest(site.project_wheel(), site.page_notebook()))"
+    installed_digest = run_in(site_venv, script, tmp_path).strip()
+    assert installed_digest == site.site_digest(site.project_wheel(), site.page_notebook())
+    assert (SITE_CACHE / installed_digest / "site" / "jupyter-lite.json").is_file()
+    assert (static_site / site.PAGE).is_file()

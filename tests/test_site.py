@@ -123,3 +123,31 @@ def test_stdlib_keeps_what_the_kernel_imports():
     assert site.keep_stdlib_member("email/parser.py")  # micropip
     assert not site.keep_stdlib_member("xmlrpc/client.py")
     assert not site.keep_stdlib_member("smtplib.py")
+
+
+def test_the_project_wheel_is_the_same_from_a_checkout_and_from_an_installed_package(tmp_path):
+    def write(path, text: str = "x") -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+    checkout = tmp_path / "checkout"  # content and notebooks beside the package
+    for name in ("backcare_nb/__init__.py", "data/red_flags.csv", "notebooks/dashboard.ipynb"):
+        write(checkout / name, name)
+    write(checkout / "backcare_nb" / "__pycache__" / "x.pyc")  # never shipped
+    write(checkout / "notebooks" / ".ipynb_checkpoints" / "dashboard.ipynb")
+    installed = tmp_path / "site-packages" / "backcare_nb"  # the wheel's layout: inside the package
+    write(installed / "__init__.py", "backcare_nb/__init__.py")
+    write(installed / "data" / "red_flags.csv", "data/red_flags.csv")
+    write(installed / "notebooks" / "dashboard.ipynb", "notebooks/dashboard.ipynb")
+
+    files = site.package_files(checkout / "backcare_nb")
+    assert list(files) == [
+        "backcare_nb/__init__.py",
+        "backcare_nb/data/red_flags.csv",
+        "backcare_nb/notebooks/dashboard.ipynb",
+    ]
+    assert site.package_files(installed) == files
+    name, data = site.project_wheel(checkout / "backcare_nb", version="9.9.9")
+    assert (name, data) == site.project_wheel(installed, version="9.9.9")
+    assert name == "backcare_nb-9.9.9-py3-none-any.whl"
+    assert site.wheel_lock_entry(name, data)["imports"] == ["backcare_nb"]

@@ -9,12 +9,17 @@ extra's pins of the build tools), and no request at run time outside the site's 
   (:func:`lite_config`), so the kernel never installs anything and never reaches for a CDN;
 - pure-Python wheels from PyPI, MarkupSafe made pure from its sdist (:func:`pure_wheel`), and empty
   stand-ins for ``sqlite3`` and ``jedi``, which the kernel loads but the app never uses;
+- the project's own wheel, packed from the running package's files (:func:`package_files`): the
+  same build works from a checkout and from an installed ``backcare-nb[site]``, whose wheel ships
+  the content, templates and notebooks inside the package;
 - one page, ``notebooks/dashboard.ipynb``: its router opens the quiz and the evidence lens from the
   query string, which the ``backcare`` template passes to Python as ``QUERY_STRING`` (as Voilà does);
 - only the two lab extensions the page needs, no source maps.
 
-The slow part (downloads, the JupyterLite build) is cached in ``build/site-cache/<digest>/`` by a
-digest of every input (:func:`inputs_digest`), so a second build copies the cached folder.
+The slow part (downloads, the JupyterLite build) is cached in ``<cache>/<digest>/`` by a digest of
+every input (:func:`inputs_digest`), so a second build copies the cached folder; the cache is the
+checkout's ``build/site-cache/``, or for an installed package ``~/.cache/backcare-nb/site-cache``
+(:func:`default_cache`).
 Everything here but :func:`build_site` and its helpers is a pure function, tested in tests/test_site.py.
 """
 
@@ -39,10 +44,12 @@ from pathlib import Path
 
 SITE_DIR = Path(__file__).resolve().parent
 PACKAGE_DIR = SITE_DIR.parent
+#: The checkout around the package, when it is one (see :func:`default_cache`).
 REPO = PACKAGE_DIR.parent
 REQUIREMENTS = SITE_DIR / "requirements.txt"
 NPM_DIR = SITE_DIR / "pyodide"
-DEFAULT_CACHE = REPO / "build" / "site-cache"
+#: The distribution's name, as the site's lock file and the installed package's metadata spell it.
+DISTRIBUTION = "backcare-nb"
 #: The Python the wheels are chosen for: Pyodide 0.29's CPython.
 BROWSER_PYTHON = "3.13"
 #: MarkupSafe (Jinja2's escaping, for the handouts) publishes no pure wheel; its sdist's Python
@@ -262,21 +269,69 @@ def _run(step: str, command: list[str], **kwargs) -> None:
         raise SiteBuildError(f"{step} failed ({' '.join(command)}):\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
 
 
-def source_files(repo: Path = REPO) -> dict[str, bytes]:
-    """Every input of the build, by path relative to ``repo``: the package (its site pins and
-    template included), the content, the notebook and pyproject.toml."""
-    files = {}
-    for folder, patterns in (
-        ("backcare_nb", ("*.py", "*.j2", "*.html", "*.css", "*.json", "*.txt", "*.md")),
-        ("data", ("*",)),
-    ):
-        for pattern in patterns:
-            for path in (repo / folder).rglob(pattern):
-                if path.is_file() and "__pycache__" not in path.parts and "node_modules" not in path.parts:
-                    files[path.relative_to(repo).as_posix()] = path.read_bytes()
-    for name in (f"notebooks/{NOTEBOOK}", "pyproject.toml"):
-        files[name] = (repo / name).read_bytes()
-    return files
+def _shipped(path: Path, root: Path) -> bool:
+    """Whether a file under ``root`` belongs in the wheel: not compiled, not hidden, no npm install."""
+    parts = path.relative_to(root).parts
+    return path.is_file() and not any(
+        part == "__pycache__" or part == "node_modules" or part.startswith(".") for part in parts
+    )
+
+
+def package_files(package: Path = PACKAGE_DIR) -> dict[str, bytes]:
+    """The project's files as its wheel holds them (archive path -> bytes): the package, with the
+    content and the notebooks inside it as ``backcare_nb/data`` and ``backcare_nb/notebooks``.
+
+    An installed package has them there already (pyproject.toml's force-include); a checkout keeps
+    them beside the package, in data/ and notebooks/. Either way the same files give the same bytes,
+    so the site's wheel (and the build's digest) is the same from a checkout and from the wheel.
+    """
+    files = {
+        f"{package.name}/{path.relative_to(package).as_posix()}": path.read_bytes()
+        for path in sorted(package.rglob("*"))
+        if _shipped(path, package)
+    }
+    for folder in ("data", "notebooks"):
+        if (package / folder).is_dir():
+            continue  # installed: already inside the package
+        beside = package.parent / folder
+        for path in sorted(beside.rglob("*")):
+            if _shipped(path, beside):
+                files[f"{package.name}/{folder}/{path.relative_to(beside).as_posix()}"] = path.read_bytes()
+    return dict(sorted(files.items()))  # one order for both layouts: the wheel's bytes are the same
+
+
+def project_version() -> str:
+    """The version of the running package, from its installed metadata."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError as error:
+        raise SiteBuildError(f"{DISTRIBUTION} is not installed (pip install '.[site]', or make install)") from error
+
+
+def project_wheel(package: Path = PACKAGE_DIR, version: str | None = None) -> tuple[str, bytes]:
+    """The project's wheel for the browser's Python, packed from :func:`package_files`: its file
+    name and bytes. No build backend runs, so it works the same in a checkout and when installed."""
+    version = version or project_version()
+    summary = "backcare_nb for the static site: the package, its content and notebooks"
+    return wheel_file_name("backcare_nb", version), pure_wheel(DISTRIBUTION, version, package_files(package), summary)
+
+
+def default_cache() -> Path:
+    """Where built sites are kept: ``build/site-cache`` in a checkout (beside the package, with its
+    pyproject.toml), else ``$XDG_CACHE_HOME/backcare-nb/site-cache`` (``~/.cache`` by default)."""
+    if (REPO / "pyproject.toml").is_file() and (REPO / "data").is_dir():
+        return REPO / "build" / "site-cache"
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache_home) / "backcare-nb" / "site-cache"
+
+
+def page_notebook() -> Path:
+    """The notebook the site is built from (the dashboard), in the package or beside it."""
+    from backcare_nb.serve import notebook_path
+
+    return notebook_path("dashboard")
 
 
 def tool_versions() -> dict[str, str]:
@@ -328,25 +383,6 @@ def _markupsafe_wheel(work: Path) -> tuple[str, bytes]:
     return wheel_file_name(name, version), pure_wheel("MarkupSafe", version, files, "MarkupSafe, pure Python")
 
 
-def _project_wheel(into: Path, repo: Path) -> None:
-    # No build isolation: hatchling comes from the `site` extra, so nothing is fetched here.
-    _run(
-        "building the project's wheel",
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(into),
-            str(repo),
-        ],
-    )
-
-
 def _labextension(name: str) -> Path:
     for prefix in (Path(sys.prefix), *map(Path, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))):
         candidate = prefix / "share" / "jupyter" / "labextensions" / name
@@ -355,7 +391,7 @@ def _labextension(name: str) -> Path:
     raise SiteBuildError(f"the lab extension {name} is not installed in {sys.prefix} (make install)")
 
 
-def _assemble(work: Path, repo: Path, notebook: Path) -> Path:
+def _assemble(work: Path, project: tuple[str, bytes], notebook: Path) -> Path:
     """Build the site of ``notebook`` into ``work/site``; returns that folder."""
     wheels = work / "wheels"
     wheels.mkdir(parents=True)
@@ -368,7 +404,7 @@ def _assemble(work: Path, repo: Path, notebook: Path) -> Path:
     for wheel in (kernel_extension / "static" / "pypi").glob("*.whl"):
         if wheel.name.startswith(KERNEL_WHEELS):
             shutil.copy2(wheel, wheels / wheel.name)
-    _project_wheel(wheels, repo)
+    (wheels / project[0]).write_bytes(project[1])
     for pygments in wheels.glob("pygments-*.whl"):
         pygments.write_bytes(filtered_zip(pygments.read_bytes(), keep_pygments_member, wheel=True))
 
@@ -412,22 +448,35 @@ def _assemble(work: Path, repo: Path, notebook: Path) -> Path:
     return output
 
 
-def build_site(
-    out: Path, cache: Path = DEFAULT_CACHE, repo: Path = REPO, log=print, notebook: Path | None = None
-) -> Path:
-    """Build the static site into ``out`` (replaced if it exists), reusing ``cache/<digest>/site``
-    when every input is unchanged. Returns ``out``; the page is ``voici/render/<notebook's stem>.html``.
-    ``notebook`` defaults to the dashboard (the benchmark builds its one-slider baseline the same way).
-    Raises :class:`SiteBuildError`."""
-    notebook = notebook or repo / "notebooks" / NOTEBOOK
-    digest = inputs_digest(
+def site_digest(project: tuple[str, bytes], notebook: Path) -> str:
+    """The digest of a build's inputs: the project's wheel (:func:`project_wheel`), the Pyodide pins,
+    the page's notebook and the build tools' versions. Equal digests make the same site, whether
+    the package runs from a checkout or is installed."""
+    return inputs_digest(
         {
-            **source_files(repo),
+            f"wheel/{project[0]}": project[1],
             **{f"site/{p.name}": p.read_bytes() for p in NPM_DIR.glob("package*.json")},
             f"page/{notebook.name}": notebook.read_bytes(),
         },
         tool_versions(),
     )
+
+
+def build_site(
+    out: Path,
+    cache: Path | None = None,
+    package: Path = PACKAGE_DIR,
+    log: Callable[[str], object] = print,
+    notebook: Path | None = None,
+) -> Path:
+    """Build the static site into ``out`` (replaced if it exists), reusing ``cache/<digest>/site``
+    when every input is unchanged (``cache`` defaults to :func:`default_cache`). Returns ``out``;
+    the page is ``voici/render/<notebook's stem>.html``. ``notebook`` defaults to the dashboard (the
+    benchmark builds its one-slider baseline the same way). Raises :class:`SiteBuildError`."""
+    notebook = notebook or page_notebook()
+    cache = cache or default_cache()
+    project = project_wheel(package)
+    digest = site_digest(project, notebook)
     cached = cache / digest / "site"
     if cached.is_dir():
         log(f"Reusing the cached build {cached}")
@@ -435,7 +484,7 @@ def build_site(
         log(f"Building the static site (inputs {digest}); the first build takes a few minutes")
         cache.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=cache, prefix="work-") as temporary:
-            built = _assemble(Path(temporary), repo, notebook)
+            built = _assemble(Path(temporary), project, notebook)
             cached.parent.mkdir(parents=True, exist_ok=True)
             # Moved into place only when complete: a half-built folder is never reused.
             built.rename(cached)

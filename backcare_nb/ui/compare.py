@@ -3,24 +3,25 @@
 Each side has its own "Days since onset", "Episode" and medication cautions; the table below
 lists every item of either plan with what happened to it (added, removed, changed or the same),
 marked by a word, a symbol and a colour. The difference itself is
-:func:`backcare_nb.compare_plans`; this module only builds widgets and renders its rows.
+:func:`backcare_nb.plan.compare_rows`; this module only builds widgets and renders its rows. It
+works on plain rows (the content's records, the difference as dicts), so it needs neither pandas
+nor matplotlib: it runs on a server installed with only the ``serve`` extra and in the static
+site's Python in the browser.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from backcare_nb.content import Content, load_content
-from backcare_nb.plan import Plan, build_plan, compare_plans
+from backcare_nb.plan import Plan, build_plan, compare_rows
 from backcare_nb.render import DISCLAIMER, stage_line
 from backcare_nb.scenario import MAX_DAYS, Scenario
 from backcare_nb.ui.callbacks import guarded
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 LABEL_STYLE = {"description_width": "initial"}
 EPISODE_OPTIONS = [("First episode", "first"), ("Recurrent", "recurrent")]
@@ -52,7 +53,7 @@ class ScenarioPanel:
         self.episode = widgets.Dropdown(
             options=EPISODE_OPTIONS, value=scenario.episode, description="Episode", style=LABEL_STYLE
         )
-        labels = dict(zip(content.cautions["id"], content.cautions["label"], strict=True))
+        labels = {row["id"]: row["label"] for row in content.records["cautions"]}
         self.cautions = {
             caution_id: widgets.Checkbox(
                 value=caution_id in scenario.cautions,
@@ -110,7 +111,7 @@ class CompareApp:
     ) -> None:
         self.content = content if content is not None else load_content()
         self.plans: tuple[Plan, Plan] | None = None
-        self.differences: pd.DataFrame | None = None  # set by the first _on_change below
+        self.differences: list[dict[str, str]] = []  # set by the first _on_change below
         self._build_controls(left or Scenario(days_since_onset=3), right or Scenario(days_since_onset=14))
         self._build_layout()
         self._on_change()
@@ -149,7 +150,7 @@ class CompareApp:
         self.message.value = ""
         before = build_plan(self.left.scenario(), self.content)
         after = build_plan(self.right.scenario(), self.content)
-        self.differences = compare_plans(before, after)
+        self.differences = compare_rows(before, after)
         self.plans = (before, after)  # after the difference, so _render never sees one without the other
         self._render()
 
@@ -159,27 +160,28 @@ class CompareApp:
         before, after = self.plans
         self.left.stage.value = f"<p>{escape(stage_line(before))}.</p>"
         self.right.stage.value = f"<p>{escape(stage_line(after))}.</p>"
-        counts = self.differences["change"].value_counts()
-        parts = [f"{int(counts.get(change, 0))} {CHANGE_STYLE[change][0].lower()}" for change in CHANGE_STYLE]
+        counts = Counter(row["change"] for row in self.differences)
+        parts = [f"{counts[change]} {CHANGE_STYLE[change][0].lower()}" for change in CHANGE_STYLE]
         self.summary.value = f"<p><strong>From A to B: {', '.join(parts)}.</strong></p>"
         rows = self.differences
         if not self.show_unchanged.value:
-            rows = rows[rows["change"] != "same"]
+            rows = [row for row in rows if row["change"] != "same"]
         self.table.value = difference_table_html(rows)
 
 
-def difference_table_html(rows: pd.DataFrame) -> str:
-    """An HTML table of :func:`backcare_nb.compare_plans` rows, each change marked by word, symbol, colour."""
-    if rows.empty:
+def difference_table_html(rows: Sequence[dict[str, str]]) -> str:
+    """An HTML table of :func:`backcare_nb.plan.compare_rows` rows, each change marked by word, symbol, colour."""
+    if not rows:
         return "<p>The two plans hold the same items with the same doses.</p>"
     body = []
-    for row in rows.itertuples():
-        word, symbol, background, border = CHANGE_STYLE[row.change]
+    for row in rows:
+        change = row["change"]
+        word, symbol, background, border = CHANGE_STYLE[change]
         style = f' style="background:{background};color:#1a1a1a;border-left:6px solid {border}"' if background else ""
+        before, after = escape(row["before"]) or "(not in plan)", escape(row["after"]) or "(not in plan)"
         body.append(
-            f'<tr class="bc-change-{row.change}"{style}><td><strong>{symbol} {word}</strong></td>'
-            f"<td>{escape(row.category)}</td><td>{escape(row.item)}</td>"
-            f"<td>{escape(row.before) or '(not in plan)'}</td><td>{escape(row.after) or '(not in plan)'}</td></tr>"
+            f'<tr class="bc-change-{change}"{style}><td><strong>{symbol} {word}</strong></td>'
+            f"<td>{escape(row['category'])}</td><td>{escape(row['item'])}</td><td>{before}</td><td>{after}</td></tr>"
         )
     return (
         '<table class="bc-compare-table" style="border-collapse:collapse;width:100%">'

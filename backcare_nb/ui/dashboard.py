@@ -3,9 +3,11 @@
 One :class:`DashboardApp` per kernel, built from content loaded once. The app only builds
 widgets and wires them: the advice comes from :func:`backcare_nb.build_plan`, the HTML from
 :mod:`backcare_nb.ui.panels`, the timeline from :mod:`backcare_nb.timeline` and the schedule from
-:mod:`backcare_nb.schedule`. Every handler catches its own errors, logs them with the traceback
-and shows a friendly message, because an exception escaping a widget callback would reach the
-viewer's browser as a traceback.
+:mod:`backcare_nb.schedule`. Every handler runs through :func:`backcare_nb.ui.callbacks.run_guarded`:
+an error is logged with its traceback on the server and the viewer reads a friendly notice next to
+the control they used (the scenario's controls: above the result), because an exception escaping a
+widget callback would reach the viewer's browser as a traceback, and one caught silently leaves a
+button that does nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from backcare_nb.scenario import MAX_DAYS, MAX_PAIN, Scenario, scenario_from_cas
 from backcare_nb.schedule import schedule_for
 from backcare_nb.timeline import TimelineLayout, timeline_layout
 from backcare_nb.ui import panels
-from backcare_nb.ui.callbacks import log_to_server
+from backcare_nb.ui.callbacks import FRIENDLY_MESSAGE, NoticeArea, log_to_server, notice_html, run_guarded
 from backcare_nb.ui.compare import CompareApp
 from backcare_nb.ui.disclosure import Disclosure
 from backcare_nb.ui.evidence import EvidenceLensApp
@@ -300,8 +302,10 @@ class DashboardApp:
         self.case_reset = widgets.Button(description="Back to the case")
         self.case_reset.add_class("bc-case-reset")
         self.case_note = self._html()
+        self.case_notice = self._html(notice_html())
         self.case_row = widgets.HBox(
-            [self.case_reset, self.case_note], layout=widgets.Layout(display="none", align_items="center")
+            [self.case_reset, self.case_note, self.case_notice],
+            layout=widgets.Layout(display="none", align_items="center"),
         )
         self.teaching = self._build_teaching()
         # The day marker lies over the timeline's picture, which then stays the same from day to day.
@@ -314,7 +318,10 @@ class DashboardApp:
         )
         self.handout_button.add_class("bc-handout-toggle")
         self.handout_button.on_click(self._on_handout_button)
-        handouts = widgets.VBox([self.outputs["handout"], self.handout_button, self.outputs["handout_links"]])
+        self.handout_notice = self._html(notice_html())  # a failed "Make the handouts" says so here
+        handouts = widgets.VBox(
+            [self.outputs["handout"], self.handout_button, self.handout_notice, self.outputs["handout_links"]]
+        )
         later = ("style", "timeline_marker", "takeaways", "related", "handout", "handout_links", "disclaimer")
         before = [name for name in OUTPUT_NAMES if name not in later]
         children: list[widgets.Widget] = [self.outputs[name] for name in before]
@@ -334,21 +341,25 @@ class DashboardApp:
     def _build_teaching(self) -> list[widgets.Widget]:
         """The compare view and the evidence lens: a button each, opening from the scenario on screen."""
         self.teaching_buttons: list[widgets.Button] = []
+        self.teaching_notices: list[widgets.HTML] = []  # under each button: a panel that failed to open says so
         self.teaching_boxes: list[widgets.VBox] = []
         shown: list[widgets.Widget] = []
         for title in TEACHING_PANELS:
             button = widgets.Button(description=f"Open: {title}", layout=widgets.Layout(width="auto"))
             button.add_class("bc-open-panel")
+            notice = self._html(notice_html())
             box = widgets.VBox(layout=widgets.Layout(display="none"))
             box.add_class("bc-teaching")
             button.on_click(self._on_teaching_button)
             self.teaching_buttons.append(button)
+            self.teaching_notices.append(notice)
             self.teaching_boxes.append(box)
-            shown += [button, box]
+            shown += [button, notice, box]
         return shown
 
     def _on_teaching_button(self, button: widgets.Button) -> None:
-        self._safely(self.toggle_panel, self.teaching_buttons.index(button))
+        index = self.teaching_buttons.index(button)
+        self._safely(self.toggle_panel, index, notice=self.teaching_notices[index])
 
     def toggle_panel(self, index: int) -> None:
         """Open (built afresh from the scenario on screen) or close teaching panel ``index``."""
@@ -377,7 +388,7 @@ class DashboardApp:
         self.class_toggle.observe(self._on_class_toggle, names="value")
 
     def _on_class_toggle(self, change: dict[str, Any]) -> None:
-        self._safely(self._show_class_panel, change["new"])
+        self._safely(self._show_class_panel, change["new"], notice=self.presenter.message)
 
     def _show_class_panel(self, shown: bool) -> None:
         """Open the live class panel (built on first use, on the case on screen) or fold it away."""
@@ -391,6 +402,9 @@ class DashboardApp:
         self.class_box.layout.display = "flex" if shown else "none"
 
     def _on_case_reset(self, button: widgets.Button) -> None:
+        self._safely(self._back_to_case, notice=self.case_notice)
+
+    def _back_to_case(self) -> None:
         """Back to the teaching case the viewer changed the scenario from."""
         case = self._changed_from_case
         if case is not None:
@@ -400,10 +414,10 @@ class DashboardApp:
     def _on_handout_field(self, change: dict[str, Any]) -> None:
         """A name, clinic or contact typed for the handouts: redo the handouts only."""
         if self._plan is not None:
-            self._safely(self._render_handouts, self._plan)
+            self._safely(self._render_handouts, self._plan, notice=self.groups["handout"].message)
 
     def _on_handout_button(self, button: widgets.Button) -> None:
-        self._safely(self.show_handouts, not self._handouts_shown)
+        self._safely(self.show_handouts, not self._handouts_shown, notice=self.handout_notice)
 
     def show_handouts(self, shown: bool = True) -> None:
         """Show the handouts for the plan on screen (kept up to date from then on), or fold them away."""
@@ -534,16 +548,14 @@ class DashboardApp:
         """The slider's stop for ``day``: the last stop at or before it."""
         return max(stop for stop in self.day_stops if stop <= day)
 
-    def _safely(self, action: Callable[..., None], *args: Any) -> None:
-        """Run ``action``; on any error, log the traceback and show a friendly message instead."""
-        try:
-            action(*args)
-        except Exception:
-            logger.exception("The dashboard could not update")
-            try:
-                self.outputs["error"].value = panels.error_panel(panels.FRIENDLY_ERROR)
-            except Exception:  # the message itself failed; the log has the cause
-                logger.exception("Could not show the error message")
+    def _safely(self, action: Callable[..., None], *args: Any, notice: NoticeArea | None = None) -> None:
+        """Run ``action`` through the one error policy (:func:`~backcare_nb.ui.callbacks.run_guarded`):
+        on any error, log the traceback and show a friendly notice in ``notice``, the area next to
+        the control used (by default the error area above the result, for the scenario's controls)."""
+        where = notice if notice is not None else self.outputs["error"]
+        message = FRIENDLY_MESSAGE if notice is not None else panels.FRIENDLY_ERROR
+        what = f"DashboardApp.{getattr(action, '__name__', 'update')}"
+        run_guarded(action, *args, notice=where, what=what, message=message)
 
     # --- output -------------------------------------------------------------------------------------
 

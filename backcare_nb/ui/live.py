@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import logging
 import os
 from collections.abc import Callable
 from html import escape
@@ -44,9 +43,7 @@ from backcare_nb.handout import PUBLIC_URL_ENV, qr_svg
 from backcare_nb.quiz import MULTIPLE, Question, QuestionResult, Quiz
 from backcare_nb.scenario import Scenario, scenario_from_case
 from backcare_nb.ui import panels
-from backcare_nb.ui.callbacks import guarded, log_to_server
-
-logger = logging.getLogger("backcare_nb")
+from backcare_nb.ui.callbacks import guarded, log_to_server, run_guarded
 
 #: The page parameter of the learner's view and the query parameter holding the join code.
 PAGE_NAME, JOIN_PARAMETER = "class", "join"
@@ -92,6 +89,22 @@ def class_guarded(method: App) -> App:
             return None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _poll_problem(app: Any, error: Exception | None) -> bool:
+    """After a poll of the store: whether there is nothing to draw. A class error is shown in the
+    app's message (the store down: polling goes on; the class ended: it stops); any other error is
+    raised for the one error policy; once the store answers again its "cannot be saved" goes."""
+    if isinstance(error, ClassError):
+        app.message.value = alert(str(error))
+        if not isinstance(error, StoreUnavailable):  # the class ended: nothing more to read
+            app.poller.stop()
+        return True
+    if error is not None:
+        raise error
+    if isinstance(app.message.value, str) and "cannot be saved" in app.message.value:
+        app.message.value = ""  # the store is back
+    return False
 
 
 def alert(text: str) -> str:
@@ -361,24 +374,21 @@ class ClassPresenterApp:
         return view, self.live.tally(view)
 
     def _apply(self, snapshot: tuple[ClassView, Tally] | None, error: Exception | None) -> None:
-        """On the kernel's loop: show the new tally, or why there is none."""
-        try:
-            if isinstance(error, ClassError):
-                self.message.value = alert(str(error))
-                if not isinstance(error, StoreUnavailable):  # the class ended: nothing more to read
-                    self.poller.stop()
-                return
-            if error is not None:
-                raise error
-            if snapshot is None:
-                return
-            if isinstance(self.message.value, str) and "cannot be saved" in self.message.value:
-                self.message.value = ""  # the store is back
-            self.view = snapshot[0]
-            self._draw(*snapshot)
-        except Exception:
-            logger.exception("The class panel could not update")
-            self.message.value = alert("The live chart could not update; it will try again.")
+        """On the kernel's loop: show the new tally, or why there is none (the one error policy)."""
+        run_guarded(
+            self._show_poll,
+            snapshot,
+            error,
+            notice=self.message,
+            what="ClassPresenterApp._apply",
+            message="The live chart could not update; it will try again.",
+        )
+
+    def _show_poll(self, snapshot: tuple[ClassView, Tally] | None, error: Exception | None) -> None:
+        if _poll_problem(self, error) or snapshot is None:
+            return
+        self.view = snapshot[0]
+        self._draw(*snapshot)
 
     def refresh(self) -> None:
         """Read the store now and redraw (what each poll does; for notebooks and tests)."""
@@ -549,25 +559,21 @@ class ClassLearnerApp:
         return None if self.view is None else self.live.open(self.view.code)
 
     def _apply(self, view: ClassView | None, error: Exception | None) -> None:
-        try:
-            if isinstance(error, StoreUnavailable):
-                self.message.value = alert(str(error))
-                return
-            if isinstance(error, ClassError):  # the class ended
-                self.message.value = alert(str(error))
-                self.poller.stop()
-                return
-            if error is not None:
-                raise error
-            if view is None:
-                return
-            if isinstance(self.message.value, str) and "cannot be saved" in self.message.value:
-                self.message.value = ""
-            self.view = view
-            self._draw(view)
-        except Exception:
-            logger.exception("The class page could not update")
-            self.message.value = alert("This page could not update; it will try again.")
+        """On the kernel's loop: show the class as it is now, or why not (the one error policy)."""
+        run_guarded(
+            self._show_poll,
+            view,
+            error,
+            notice=self.message,
+            what="ClassLearnerApp._apply",
+            message="This page could not update; it will try again.",
+        )
+
+    def _show_poll(self, view: ClassView | None, error: Exception | None) -> None:
+        if _poll_problem(self, error) or view is None:
+            return
+        self.view = view
+        self._draw(view)
 
     def refresh(self) -> None:
         """Read the class now and redraw (what each poll does; for tests)."""

@@ -18,12 +18,12 @@ from backcare_nb.plan import Plan, PlanItem
 from backcare_nb.render import DISCLAIMER, EPISODE_LABELS, handout_file_name, safety_net_html
 from backcare_nb.schedule import WHAT, Schedule
 from backcare_nb.timeline import TimelineLayout, day_marker_svg, timeline_layout, timeline_svg, timeline_text
+from backcare_nb.ui.callbacks import notice_html
 
 VERDICT_WORDS = {
     "agrees": "agrees with the article",
     "goes_beyond": "the article goes beyond this evidence",
     "conflicts": "conflicts with the article",
-    "added": "added: not in the article",
 }
 FRIENDLY_ERROR = (
     "Sorry, the dashboard could not update for these settings. What is shown is from the previous "
@@ -118,8 +118,9 @@ body[data-jp-theme-light='false'] .bc-app :focus-visible { outline-color: #8ab4f
   overflow: visible; }
 .bc-app .bc-controls { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; z-index: 2;
   background: var(--jp-layout-color1, #fff); }
-/* The column scrolls; its rows keep their height (an open list of red flags squashed the buttons below it). */
-.bc-app .bc-controls.widget-vbox > *, .bc-app .bc-controls .widget-vbox > * { flex-shrink: 0; }
+/* Taller than the screen (the red flags and cautions open), the column scrolls: its boxes keep their
+   height instead of shrinking until their rows overlap the presenter buttons and cover them. */
+.bc-app .bc-controls > *, .bc-app .bc-controls .widget-box > * { flex-shrink: 0; }
 .bc-app .bc-day .widget-slider { width: 100%; min-height: 36px; }
 .bc-app .bc-day .widget-text { width: auto; flex: 0 0 auto; }
 .bc-app .bc-day .widget-text input { width: 5.5rem; flex: 0 0 auto; }
@@ -201,10 +202,6 @@ def gate_panel(plan: Plan) -> str:
     meanwhile = ""
     if gate.meanwhile:
         meanwhile = f'<p class="bc-meanwhile"><strong>Meanwhile:</strong> {e(gate.meanwhile)}</p>'
-    meanwhile += "".join(
-        f'<p class="bc-meanwhile"><strong>While waiting:</strong> {e(note.text)} {_origin(note.origin)}</p>'
-        for note in plan.while_waiting
-    )
     return (
         f'<div class="bc-gate bc-gate-{e(gate.level)}" role="alert">'
         f"<h2>{e(gate.title)}</h2><p><strong>When:</strong> {e(gate.time_frame)}. {e(gate.action)}</p>"
@@ -430,5 +427,6 @@ def disclaimer_panel(review_line: str = "") -> str:
 
 
 def error_panel(message: str = "") -> str:
-    """The error area: empty (and hidden) normally, a friendly message after a failed update."""
-    return f'<div class="bc-error" role="alert">{escape(message)}</div>'
+    """The error area above the result: empty (and hidden) normally, a friendly message after a
+    failed update (the one notice of :mod:`backcare_nb.ui.callbacks`)."""
+    return notice_html(message)

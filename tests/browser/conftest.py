@@ -6,6 +6,10 @@
 - ``browser`` (session): Debian's Chromium driven by Playwright, headless. Found through
   ``$BACKCARE_CHROMIUM``, /usr/bin/chromium or ``chromium`` on the PATH; when none is there the
   tests fail (never skip) and say how to install it. Playwright never downloads a browser here.
+- ``static_server(folder, log_name)``: a context manager serving a built static site with
+  ``python -m http.server`` on a free loopback port (test_static_site.py, test_installed_shapes.py).
+- ``start_dashboard_server(..., program=, cwd=, env=, port=)`` starts any installed copy's
+  ``backcare-nb dashboard`` (test_installed_shapes.py runs the wheel's, from a folder outside the checkout).
 - ``quiz_server`` and ``dark_server`` (module): the same command with ``--notebook quiz`` or
   ``--theme dark``, for test_teaching_browser.py; stopped when their module is done.
 - ``dashboard`` (per test): a fresh browser context and page opened on the server, with every
@@ -104,14 +108,30 @@ class DashboardServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def start_dashboard_server(log_path: Path, *extra: str) -> DashboardServer:
-    """Start the dashboard with the project's own command and wait until it answers HTTP."""
-    port = free_port()
-    command = [sys.executable, "-m", "backcare_nb", "dashboard", "--port", str(port), "--no-browser", *extra]
+def start_dashboard_server(
+    log_path: Path,
+    *extra: str,
+    program: tuple[str, ...] = (sys.executable, "-m", "backcare_nb"),
+    cwd: Path = REPO,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+) -> DashboardServer:
+    """Start the dashboard with the project's own command and wait until it answers HTTP.
+
+    ``program`` is the command before ``dashboard`` (an installed venv's ``backcare-nb``, say), run
+    in ``cwd`` with ``env`` (default: this process's environment) on ``port`` (default: a free one).
+    """
+    port = port or free_port()
+    command = [*program, "dashboard", "--port", str(port), "--no-browser", *extra]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w", encoding="utf-8")
     process = subprocess.Popen(
-        command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=os.environ.copy()
+        command,
+        cwd=cwd,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env=os.environ.copy() if env is None else env,
     )
     log.close()
     origin = f"http://127.0.0.1:{port}"
@@ -173,6 +193,35 @@ def start_server() -> Iterator:
 def dashboard_server(start_server) -> DashboardServer:
     """The dashboard as the README starts it, shared by the session's tests."""
     return start_server("dashboard")
+
+
+@contextlib.contextmanager
+def static_server(folder: Path, log_name: str, ready_path: str = "") -> Iterator[str]:
+    """``python -m http.server`` serving ``folder`` on a free loopback port, as any static host
+    would; yields its origin once ``ready_path`` answers, and stops it on the way out."""
+    port = free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / log_name).open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(folder), str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            origin = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"{origin}/{ready_path}", timeout=2).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+            yield origin
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 @contextlib.contextmanager

@@ -1,27 +1,22 @@
 """The static site (``backcare-nb build-site``) in real Chromium, served by ``python -m http.server``.
 
-The site is built once per session (or reused from build/site-cache/ when no input changed) and
-served from 127.0.0.1 as any static host would serve it; Python runs in the page (Pyodide), so
-there is no server-side kernel at all. Every page records its requests: none may leave the origin.
+The site is built once per session by the wheel installed with ``[site]`` (the ``static_site``
+fixture; reused from build/site-cache/ when no input changed) and served from 127.0.0.1 as any
+static host would serve it; Python runs in the page (Pyodide), so there is no server-side kernel
+at all. Every page records its requests: none may leave the origin.
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-from benchmarks.browser import free_port
-from tests.browser.conftest import ARTIFACTS, REPO
+from tests.browser.conftest import static_server
 
 pytestmark = pytest.mark.browser
 
-SITE = REPO / "build" / "site"
 # Pyodide starts in about 20 s on the 2-core development machine; allow a busy CI machine plenty.
 READY_MS = 240_000
 UPDATE_MS = 60_000
@@ -29,33 +24,12 @@ STRENGTHENING = "Romanian deadlift"  # the strengthening block of a recurrent ep
 
 
 @pytest.fixture(scope="module")
-def site_origin() -> Iterator[str]:
-    from backcare_nb.site import PAGE, build_site
+def site_origin(static_site) -> Iterator[str]:
+    """The session's one site build (tests/conftest.py), served as a static host serves it."""
+    from backcare_nb.site import PAGE
 
-    build_site(SITE)
-    port = free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "static-site-http.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(SITE), str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    origin = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{origin}/{PAGE}", timeout=2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                server.terminate()
-                raise
-            time.sleep(0.2)
-    yield origin
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with static_server(static_site, "static-site-http.log", PAGE) as origin:
+        yield origin
 
 
 @pytest.fixture

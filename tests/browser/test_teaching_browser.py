@@ -5,7 +5,7 @@ the dark theme.
   keyboard only. The right answers and explanations come from :func:`backcare_nb.quiz.build_quiz`
   in this process, so the test knows what to choose and what must not be in the page early.
 - The play control and large type use the shared dashboard server; the dark theme has a server of
-  its own (``--theme dark``), whose page is saved to /tmp/dark.png for a person to look at.
+  its own (``--theme dark``), whose page is saved to tests/artifacts/dark.png for a person to look at.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from playwright.sync_api import expect
 from backcare_nb import build_plan, load_content
 from backcare_nb.quiz import GATE, ITEMS, STAGE, Session, build_quiz
 from backcare_nb.scenario import Scenario
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
 CONTENT = load_content()
 DAYS = "Days since onset"
 UPDATE_MS = 30_000
-DARK_SCREENSHOT = "/tmp/dark.png"
+# In the checkout's own artifacts folder: a fixed path in /tmp is another user's file on a shared machine.
+DARK_SCREENSHOT = ARTIFACTS / "dark.png"
 # Characters that HTML escaping or JSON encoding may rewrite: text between them reads the same in
 # the page's HTML, in its text and in a websocket frame.
 REWRITTEN = re.compile(r"""[&<>"'\\\u0080-\U0010ffff]""")
@@ -346,7 +348,8 @@ def test_the_dark_theme_works_end_to_end(dashboard, dark_server):
     # Voilà's page scrolls inside its own container: make the window as tall as the app to see it all.
     height = page.evaluate("() => Math.ceil(document.querySelector('.bc-app').getBoundingClientRect().bottom) + 40")
     page.set_viewport_size({"width": 1280, "height": max(900, min(height, 8000))})
-    page.screenshot(path=DARK_SCREENSHOT, full_page=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DARK_SCREENSHOT), full_page=True)
 
     # JupyterLab's dark theme, as Voilà 0.5's lab template marks it, and really dark.
     body = page.locator("body")
