@@ -24,6 +24,7 @@ VERDICT_WORDS = {
     "agrees": "agrees with the article",
     "goes_beyond": "the article goes beyond this evidence",
     "conflicts": "conflicts with the article",
+    "added": "added: not in the article",
 }
 FRIENDLY_ERROR = (
     "Sorry, the dashboard could not update for these settings. What is shown is from the previous "
@@ -202,6 +203,10 @@ def gate_panel(plan: Plan) -> str:
     meanwhile = ""
     if gate.meanwhile:
         meanwhile = f'<p class="bc-meanwhile"><strong>Meanwhile:</strong> {e(gate.meanwhile)}</p>'
+    meanwhile += "".join(
+        f'<p class="bc-meanwhile"><strong>While waiting:</strong> {e(note.text)} {_origin(note.origin)}</p>'
+        for note in plan.while_waiting
+    )
     return (
         f'<div class="bc-gate bc-gate-{e(gate.level)}" role="alert">'
         f"<h2>{e(gate.title)}</h2><p><strong>When:</strong> {e(gate.time_frame)}. {e(gate.action)}</p>"
