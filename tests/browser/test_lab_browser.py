@@ -36,7 +36,17 @@ ALL_RAN_OR_ERROR = """() => {
 
 
 def run_all(page) -> None:
-    """Run > Run All Cells, as a person would, noting when it was asked."""
+    """Run > Run All Cells, as a person would, noting when it was asked.
+
+    On a loaded machine Lab may ask which kernel to use (its kernel took too long to start): a
+    person takes the offered Python kernel. Any other dialog is a failure, named by its text.
+    """
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count() and dialog.first.is_visible():
+        text = dialog.first.inner_text()
+        assert "Select Kernel" in text, f"Lab showed a dialog: {text}"
+        dialog.first.locator(".jp-mod-accept").click()
+        dialog.first.wait_for(state="detached", timeout=30_000)
     page.evaluate("window.__bcRunAsked = Date.now()")
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_text("Run All Cells", exact=True).click()
